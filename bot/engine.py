@@ -1,0 +1,168 @@
+"""The answer engine: a message in, a sourced Reply in the asker's language out. No Slack in here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from bot.knowledge import Intent, Knowledge, Paths, load_knowledge
+from bot.language import Detection, LanguageDetector
+from bot.matcher import Match, Matcher
+from bot.normalize import normalize
+from bot.partner_name import extract_partner
+from bot.reply import Reply, ScreeningPrompt, Suggestion, escape_mrkdwn
+from bot.screening import Outcome, ScreeningRun, outcome
+
+log = logging.getLogger(__name__)
+
+# Words that are never a partner's name even when capitalised.
+_NOT_PARTNERS = frozenset({"interpol", "i", "slack", "ncb", "ncbs", "lyon", "singapore"})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float
+    clarify: float
+    margin: float
+    max_input: int
+
+    @classmethod
+    def from_config(cls, matching: dict) -> Thresholds:
+        return cls(
+            answer=float(matching.get("answer_threshold", 60)),
+            clarify=float(matching.get("clarify_threshold", 50)),
+            margin=float(matching.get("clarify_margin", 4)),
+            max_input=int(matching.get("max_input_chars", 1000)),
+        )
+
+
+class Engine:
+    """Holds the knowledge, the matcher and the language detector; built once per process."""
+
+    def __init__(self, knowledge: Knowledge, default_language: str | None = None) -> None:
+        if default_language and default_language in knowledge.languages:
+            knowledge = replace(knowledge, default_language=default_language)
+        self.knowledge = knowledge
+        self.matcher = Matcher(knowledge)
+        self.detector = LanguageDetector(knowledge)
+        self.thresholds = Thresholds.from_config(knowledge.matching)
+        self.languages = tuple(knowledge.languages)
+        self.default_language = knowledge.default_language
+        self._common = frozenset(self.matcher.idf) | self.matcher.stopwords
+
+    @classmethod
+    def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
+        return cls(load_knowledge(paths), default_language)
+
+    @property
+    def checklist(self):
+        return self.knowledge.checklist
+
+    # --- public API -------------------------------------------------------------------------------
+
+    def reply(self, text: str, locale: str | None = None) -> Reply:
+        """Answer one message; never raises on odd input."""
+        text = (text or "")[: self.thresholds.max_input]
+        normalized = normalize(text)
+        detection = self.detector.detect(text, normalized, locale) if normalized else self._no_text(locale)
+        lang = detection.language
+        if not normalized:
+            return self._fallback(lang, None, empty=True)
+        match = self.matcher.match(normalized)
+        outcome_kind, chosen = self._decide(match)
+        log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
+        if outcome_kind == "answer":
+            partner = extract_partner(text, self._common, _NOT_PARTNERS)
+            return self._answer(self.knowledge.intents[chosen[0][0]], detection, chosen[0][1], match, partner)
+        if outcome_kind == "clarify":
+            return self._clarify(lang, chosen, match)
+        return self._fallback(lang, match)
+
+    def answer(self, intent_id: str, language: str, partner: str | None = None) -> Reply:
+        """The reply for a known intent (a follow-up or clarify button); no matching involved."""
+        lang = language if language in self.languages else self.default_language
+        detection = Detection(lang, lang, "button")
+        return self._answer(self.knowledge.intents[intent_id], detection, 100.0, None, partner)
+
+    def topics(self, language: str) -> list[Suggestion]:
+        """Every answerable topic, labelled in `language`."""
+        return [Suggestion(i.id, i.label[language]) for i in self.knowledge.intents.values() if i.kind == "answer"]
+
+    def ui(self, language: str, key: str, **values: str) -> str:
+        text = self.knowledge.languages[self.language(language)].ui[key]
+        return text.format(**values) if values else text
+
+    def language(self, code_or_locale: str | None) -> str:
+        """A configured language for a code or a Slack locale; the default otherwise."""
+        if code_or_locale in self.knowledge.languages:
+            return code_or_locale
+        return self.detector.from_locale(code_or_locale) or self.default_language
+
+    def screening_outcome(self, run: ScreeningRun) -> Outcome:
+        return outcome(self.checklist, run, self.knowledge.languages[self.language(run.language)])
+
+    # --- composition ------------------------------------------------------------------------------
+
+    def _no_text(self, locale: str | None) -> Detection:
+        return Detection(self.detector.from_locale(locale) or self.default_language, None, "locale")
+
+    def _decide(self, match: Match) -> tuple[str, list[tuple[str, float]]]:
+        t = self.thresholds
+        if not match.ranked or match.ranked[0][1] < t.clarify:
+            return "fallback", []
+        best = match.ranked[0][1]
+        close = [(i, s) for i, s in match.ranked[:3] if s >= t.clarify and best - s <= t.margin]
+        if best >= t.answer and len(close) == 1:
+            return "answer", close
+        if len(close) >= 2:
+            return "clarify", close
+        return "fallback", []
+
+    def _suggest(self, intent_ids, lang: str) -> tuple[Suggestion, ...]:
+        intents = self.knowledge.intents
+        return tuple(Suggestion(i, intents[i].label[lang]) for i in intent_ids)
+
+    def _answer(self, intent: Intent, detection: Detection, score: float, match: Match | None,
+                partner: str | None) -> Reply:
+        lang = detection.language
+        note = None
+        if detection.detected and detection.detected not in self.languages:
+            names = ", ".join(self.knowledge.languages[c].name for c in self.languages)
+            note = self.ui(lang, "language_note", languages=names, language=self.knowledge.languages[lang].name)
+        return Reply(
+            kind="smalltalk" if intent.kind == "smalltalk" else "answer",
+            intent=intent.id,
+            language=lang,
+            text=intent.answer[lang],
+            citations=intent.sources,
+            suggestions=self._suggest(intent.related, lang),
+            score=score,
+            screening=self._screening_prompt(lang, partner) if intent.screening_prompt else None,
+            note=note,
+            candidates=match.ranked if match else (),
+        )
+
+    def _screening_prompt(self, lang: str, partner: str | None) -> ScreeningPrompt:
+        questions = tuple(c.question[lang] for c in self.checklist.criteria)
+        name = escape_mrkdwn(partner) if partner else None
+        intro = self.ui(lang, "screening_intro", partner=self.ui(lang, "screening_partner", name=name) if name else "")
+        how = self.ui(lang, "screening_how", name=f" {name}" if name else "")
+        lines = [intro, *(f"{n}. {q}" for n, q in enumerate(questions, 1)), how]
+        return ScreeningPrompt(partner=partner, questions=questions, text="\n".join(lines))
+
+    def _clarify(self, lang: str, chosen: list[tuple[str, float]], match: Match) -> Reply:
+        return Reply(kind="clarify", intent=None, language=lang, text=self.ui(lang, "clarify"),
+                     suggestions=self._suggest([i for i, _ in chosen], lang), score=chosen[0][1],
+                     candidates=match.ranked)
+
+    def _fallback(self, lang: str, match: Match | None, empty: bool = False) -> Reply:
+        intents = self.knowledge.intents
+        closest = [i for i, _ in match.ranked if intents[i].kind == "answer"][:3] if match else []
+        if not closest:
+            closest = ["interpol.overview", "partnerships.overview", "partnerships.due_diligence"]
+            closest = [i for i in closest if i in intents] or [i.id for i in intents.values()][:3]
+        return Reply(kind="fallback", intent=None, language=lang,
+                     text=self.ui(lang, "fallback_empty" if empty else "fallback"),
+                     suggestions=self._suggest(closest, lang), score=match.ranked[0][1] if match else 0.0,
+                     candidates=match.ranked if match else ())
+

@@ -1,0 +1,314 @@
+"""The bot's knowledge: intents, answers, languages, the checklist and thresholds, loaded and validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.errors import DataError, DataErrors
+from bot.normalize import normalize
+from bot.sources import Document, load_documents, squash
+from bot.yamlfile import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("answer", "smalltalk")
+MAX_QUOTE = 300
+MAX_LABEL = 60
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an answer comes from: a verbatim quote of one section of one document."""
+
+    document: str
+    title: str
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    file: str
+    kind: str
+    screening_prompt: bool
+    label: dict[str, str]
+    related: tuple[str, ...]
+    examples: dict[str, tuple[str, ...]]
+    answer: dict[str, str]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    locales: tuple[str, ...]
+    stopwords: frozenset[str]
+    ui: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    question: dict[str, str]
+    source: Citation
+
+
+@dataclass(frozen=True)
+class Checklist:
+    criteria: tuple[Criterion, ...]
+    contribution_forms: tuple[Option, ...]
+    contribution_source: Citation
+    partner_types: tuple[Option, ...]
+    partner_type_source: Citation
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    intents: dict[str, Intent]
+    languages: dict[str, Language]
+    documents: dict[str, Document]
+    checklist: Checklist
+    matching: dict[str, Any]
+    default_language: str
+
+
+@dataclass
+class Paths:
+    intents: Path = ROOT / "intents"
+    answers: Path = ROOT / "answers"
+    sources: Path | None = None  # defaults to answers/sources
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.sources or self.answers / "sources"
+
+
+class _Collector:
+    """Gathers every problem so validation reports them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[DataError] = []
+
+    def add(self, file: Path | str, key: str, message: str) -> None:
+        self.errors.append(DataError(str(file), key, message))
+
+    def check(self, ok: bool, file: Path | str, key: str, message: str) -> bool:
+        if not ok:
+            self.add(file, key, message)
+        return ok
+
+
+def _per_language(value: Any, langs: list[str], file: Path, key: str, errs: _Collector) -> dict[str, str]:
+    if not errs.check(isinstance(value, dict), file, key, "expected one entry per language"):
+        return {}
+    for lang in langs:
+        text = value.get(lang)
+        errs.check(isinstance(text, str) and text.strip() != "", file, f"{key}.{lang}", "missing or empty")
+    extra = sorted(set(value) - set(langs))
+    errs.check(not extra, file, key, f"languages not configured in answers/languages/: {extra}")
+    return {k: str(v).strip() for k, v in value.items() if isinstance(v, str)}
+
+
+def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:
+    languages: dict[str, Language] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = load_yaml(path)
+        code = path.stem
+        if not errs.check(isinstance(data, dict), path, "", "expected a mapping"):
+            continue
+        ui = data.get("ui")
+        stopwords = data.get("stopwords") or []
+        odd = [w for w in stopwords if not isinstance(w, str)]
+        errs.check(not odd, path, "stopwords", f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
+        errs.check(isinstance(ui, dict) and ui, path, "ui", "missing UI strings")
+        languages[code] = Language(
+            code=code,
+            name=str(data.get("name", code)),
+            locales=tuple(data.get("locales") or [code]),
+            stopwords=frozenset(normalize(w) for w in stopwords if isinstance(w, str)),
+            ui={k: str(v) for k, v in (ui or {}).items()},
+        )
+    if languages:
+        keys = {code: set(lang.ui) for code, lang in languages.items()}
+        every = set().union(*keys.values())
+        for code, have in keys.items():
+            errs.check(not every - have, directory / f"{code}.yml", "ui", f"missing keys {sorted(every - have)}")
+    return languages
+
+
+def _citation(raw: Any, docs: dict[str, Document], file: Path, key: str, errs: _Collector) -> Citation | None:
+    if not errs.check(isinstance(raw, dict), file, key, "expected document, section and quote"):
+        return None
+    doc_id, section, quote = str(raw.get("document", "")), raw.get("section"), raw.get("quote")
+    doc = docs.get(doc_id)
+    if not errs.check(doc is not None, file, f"{key}.document", f"unknown document {doc_id!r}; known: {list(docs)}"):
+        return None
+    if not errs.check(section in doc.sections, file, f"{key}.section",
+                      f"{section!r} is not a section of {doc.file}; sections: {list(doc.sections)}"):
+        return None
+    if not errs.check(isinstance(quote, str) and quote.strip(), file, f"{key}.quote", "missing"):
+        return None
+    quote = squash(quote)
+    errs.check(len(quote) <= MAX_QUOTE, file, f"{key}.quote", f"{len(quote)} characters; at most {MAX_QUOTE}")
+    if quote in doc.excluded_text():
+        errs.add(file, f"{key}.quote", "quotes the law firm's advertisement, which is never an answer")
+    elif quote not in doc.section_text(section):
+        errs.add(file, f"{key}.quote", f"not found verbatim in {doc.file}, section {section!r}: {quote[:60]!r}...")
+    return Citation(document=doc_id, title=doc.title, section=section, quote=quote)
+
+
+def _options(raw: Any, langs: list[str], file: Path, key: str, errs: _Collector) -> tuple[Option, ...]:
+    options = []
+    for i, item in enumerate(raw or []):
+        k = f"{key}[{i}]"
+        if errs.check(isinstance(item, dict) and "id" in item, file, k, "expected id and label"):
+            options.append(Option(str(item["id"]), _per_language(item.get("label"), langs, file, f"{k}.label", errs)))
+    errs.check(bool(options), file, key, "no options")
+    return tuple(options)
+
+
+def _load_checklist(path: Path, langs: list[str], docs: dict[str, Document], errs: _Collector) -> Checklist:
+    data = (load_yaml(path) or {}).get("checklist") or {}
+    criteria = []
+    for i, raw in enumerate(data.get("criteria") or []):
+        key = f"checklist.criteria[{i}]"
+        question = _per_language(raw.get("question"), langs, path, f"{key}.question", errs)
+        source = _citation(raw.get("source"), docs, path, f"{key}.source", errs)
+        if source:
+            criteria.append(Criterion(str(raw.get("id")), question, source))
+    errs.check(bool(criteria), path, "checklist.criteria", "no criteria")
+    forms = data.get("contribution_forms") or {}
+    types = data.get("partner_types") or {}
+    empty = Citation("", "", "", "")
+    return Checklist(
+        criteria=tuple(criteria),
+        contribution_forms=_options(forms.get("options"), langs, path, "checklist.contribution_forms.options", errs),
+        contribution_source=_citation(forms.get("source"), docs, path, "checklist.contribution_forms.source", errs)
+        or empty,
+        partner_types=_options(types.get("options"), langs, path, "checklist.partner_types.options", errs),
+        partner_type_source=_citation(types.get("source"), docs, path, "checklist.partner_types.source", errs)
+        or empty,
+    )
+
+
+def _load_answers(directory: Path, errs: _Collector) -> dict[str, tuple[Path, dict]]:
+    answers: dict[str, tuple[Path, dict]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        if path.name == "checklist.yml":
+            continue
+        data = load_yaml(path)
+        if not errs.check(isinstance(data, dict) and isinstance(data.get("answers"), dict), path, "answers",
+                          "expected a mapping 'answers:' of intent ID to answer"):
+            continue
+        for intent_id, raw in data["answers"].items():
+            if intent_id in answers:
+                errs.add(path, f"answers.{intent_id}", f"duplicate: also answered in {answers[intent_id][0].name}")
+            answers[intent_id] = (path, raw)
+    return answers
+
+
+def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict] | None,
+                 langs: list[str], docs: dict[str, Document], errs: _Collector) -> Intent | None:
+    key = f"intents.{intent_id}"
+    if not errs.check(isinstance(raw, dict), path, key, "expected a mapping"):
+        return None
+    kind = raw.get("kind", "answer")
+    errs.check(kind in KINDS, path, f"{key}.kind", f"{kind!r}; expected one of {KINDS}")
+    label = _per_language(raw.get("label"), langs, path, f"{key}.label", errs)
+    for lang, text in label.items():
+        errs.check(len(text) <= MAX_LABEL, path, f"{key}.label.{lang}", f"longer than {MAX_LABEL} characters")
+    examples_raw = raw.get("examples")
+    examples: dict[str, tuple[str, ...]] = {}
+    if errs.check(isinstance(examples_raw, dict), path, f"{key}.examples", "expected examples per language"):
+        for lang in langs:
+            items = examples_raw.get(lang)
+            if errs.check(isinstance(items, list) and items, path, f"{key}.examples.{lang}", "no examples"):
+                bad = [x for x in items if not isinstance(x, str) or not normalize(x)]
+                errs.check(not bad, path, f"{key}.examples.{lang}", f"empty or non-text examples: {bad[:3]}")
+                examples[lang] = tuple(str(x) for x in items if isinstance(x, str) and normalize(x))
+        extra = sorted(set(examples_raw) - set(langs))
+        errs.check(not extra, path, f"{key}.examples", f"languages not configured: {extra}")
+    related = raw.get("related") or []
+    errs.check(isinstance(related, list), path, f"{key}.related", "expected a list of intent IDs")
+    if answer is None:
+        errs.add(path, key, "no answer in answers/*.yml")
+        return None
+    apath, araw = answer
+    akey = f"answers.{intent_id}"
+    text = _per_language((araw or {}).get("text"), langs, apath, f"{akey}.text", errs)
+    sources = []
+    for i, src in enumerate((araw or {}).get("sources") or []):
+        citation = _citation(src, docs, apath, f"{akey}.sources[{i}]", errs)
+        if citation:
+            sources.append(citation)
+    errs.check(kind != "answer" or bool(sources), apath, f"{akey}.sources",
+               "an answer must cite at least one passage")
+    return Intent(
+        id=intent_id, file=path.name, kind=kind, screening_prompt=bool(raw.get("screening_prompt", False)),
+        label=label, related=tuple(str(r) for r in related), examples=examples, answer=text, sources=tuple(sources),
+    )
+
+
+def _check_examples_unique(intents: dict[str, Intent], errs: _Collector) -> None:
+    seen: dict[str, str] = {}
+    for intent in intents.values():
+        for lang, items in intent.examples.items():
+            for example in items:
+                norm = normalize(example)
+                other = seen.get(norm)
+                if other and other != intent.id:
+                    errs.add(intent.file, f"intents.{intent.id}.examples.{lang}",
+                             f"{example!r} is also an example of {other}")
+                seen.setdefault(norm, intent.id)
+
+
+def load_knowledge(paths: Paths | None = None) -> Knowledge:
+    """Load and validate everything; raise DataErrors listing every problem found."""
+    paths = paths or Paths()
+    errs = _Collector()
+    docs = load_documents(paths.sources_dir)
+    languages = _load_languages(paths.answers / "languages", errs)
+    if not languages:
+        raise DataErrors([DataError(str(paths.answers / "languages"), "", "no language files (*.yml)")])
+    langs = list(languages)
+    matching_path = paths.intents / "matching.yml"
+    matching = (load_yaml(matching_path) or {}).get("matching") or {}
+    default = str(matching.get("default_language", "en"))
+    errs.check(default in languages, matching_path, "matching.default_language", f"{default!r} not configured")
+    answers = _load_answers(paths.answers, errs)
+    intents: dict[str, Intent] = {}
+    for path in sorted(paths.intents.glob("*.yml")):
+        if path == matching_path:
+            continue
+        data = load_yaml(path)
+        if not errs.check(isinstance(data, dict) and isinstance(data.get("intents"), dict), path, "intents",
+                          "expected a mapping 'intents:' of intent ID to intent"):
+            continue
+        for intent_id, raw in data["intents"].items():
+            if intent_id in intents:
+                errs.add(path, f"intents.{intent_id}", f"duplicate ID: also in {intents[intent_id].file}")
+                continue
+            intent = _load_intent(str(intent_id), raw, path, answers.get(intent_id), langs, docs, errs)
+            if intent:
+                intents[intent.id] = intent
+    for intent_id, (apath, _) in answers.items():
+        errs.check(intent_id in intents, apath, f"answers.{intent_id}", "no intent with this ID in intents/")
+    for intent in intents.values():
+        for rel in intent.related:
+            errs.check(rel in intents and rel != intent.id, intent.file, f"intents.{intent.id}.related",
+                       f"{rel!r} is not another intent's ID")
+    _check_examples_unique(intents, errs)
+    checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
+    if errs.errors:
+        raise DataErrors(errs.errors)
+    return Knowledge(intents=intents, languages=languages, documents=docs, checklist=checklist,
+                     matching=matching, default_language=default)

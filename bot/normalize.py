@@ -1,0 +1,44 @@
+"""Turn a Slack message into the plain lower-case text the matcher compares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Slack's own markup, in the order it has to be undone: links and mentions first, then formatting.
+_LABELLED = re.compile(r"<(?:#C\w+|https?://[^|>\s]+|mailto:[^|>\s]+)\|([^>]*)>")
+_BARE = re.compile(r"<[@#!][^>]*>|<(?:https?|mailto):[^>]*>")
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+_APOSTROPHE = re.compile(r"['’`´]")
+_NON_WORD = re.compile(r"[^\w]+")
+_UNDERSCORE = re.compile(r"_+")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+
+
+def strip_slack_markup(text: str) -> str:
+    """Keep what a reader sees: link and channel labels; drop mentions, bare links and emoji codes."""
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    text = _LABELLED.sub(r" \1 ", text)
+    text = _BARE.sub(" ", text)
+    return _EMOJI.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case and drop accents, so 'Financiación' and 'financiacion' are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> str:
+    """Slack markup, case, accents, punctuation and whitespace removed: the form every comparison uses."""
+    text = fold(strip_slack_markup(text))
+    text = _APOSTROPHE.sub("", text)
+    text = _NON_WORD.sub(" ", text)
+    text = _UNDERSCORE.sub(" ", text)  # \w keeps '_' and Slack's _italic_ markers
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[str]:
+    """Words of an already normalised text."""
+    return text.split()
