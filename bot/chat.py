@@ -21,7 +21,7 @@ def render(reply: Reply, engine: Engine) -> str:
     if reply.screening:
         lines += ["", reply.screening.text]
     if reply.kind in ("answer", "smalltalk") and reply.suggestions:
-        labels = "; ".join(s.label for s in reply.suggestions)
+        labels = "; ".join(f"{n}. {s.label}" for n, s in enumerate(reply.suggestions, 1))
         lines.append(f"  {engine.ui(reply.language, 'related')}: {labels}")
     return "\n".join(lines)
 

@@ -258,7 +258,7 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
     )
 
 
-def _check_examples_unique(intents: dict[str, Intent], errs: _Collector) -> None:
+def _check_examples_unique(intents: dict[str, Intent], directory: Path, errs: _Collector) -> None:
     seen: dict[str, str] = {}
     for intent in intents.values():
         for lang, items in intent.examples.items():
@@ -266,7 +266,7 @@ def _check_examples_unique(intents: dict[str, Intent], errs: _Collector) -> None
                 norm = normalize(example)
                 other = seen.get(norm)
                 if other and other != intent.id:
-                    errs.add(intent.file, f"intents.{intent.id}.examples.{lang}",
+                    errs.add(directory / intent.file, f"intents.{intent.id}.examples.{lang}",
                              f"{example!r} is also an example of {other}")
                 seen.setdefault(norm, intent.id)
 
@@ -304,9 +304,9 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
         errs.check(intent_id in intents, apath, f"answers.{intent_id}", "no intent with this ID in intents/")
     for intent in intents.values():
         for rel in intent.related:
-            errs.check(rel in intents and rel != intent.id, intent.file, f"intents.{intent.id}.related",
-                       f"{rel!r} is not another intent's ID")
-    _check_examples_unique(intents, errs)
+            errs.check(rel in intents and rel != intent.id, paths.intents / intent.file,
+                       f"intents.{intent.id}.related", f"{rel!r} is not another intent's ID")
+    _check_examples_unique(intents, paths.intents, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
     if errs.errors:
         raise DataErrors(errs.errors)

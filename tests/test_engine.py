@@ -1,0 +1,399 @@
+"""The engine on the real knowledge: right intent, right language, verbatim citations, safe text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.engine import Engine
+from bot.knowledge import ROOT
+from bot.language import Detection
+from bot.matcher import Match
+from bot.reply import Reply
+from bot.sources import squash
+
+KINDS = {"answer", "clarify", "fallback", "smalltalk"}
+SCREENING_INTENTS = {
+    "partnerships.overview", "partnerships.why", "partnerships.forms", "partnerships.benefits",
+    "partnerships.business_benefits", "partnerships.transparency", "partnerships.due_diligence",
+    "screening.proposal",
+}
+# Facts only the sources state: a fallback must never assert any of them.
+FACTS = re.compile(r"194|1914|1923|Lyon|Singap|Monaco|Vienna|Viena|NCB|\bdues\b|cuotas", re.IGNORECASE)
+SLACK_PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+def document_text(engine: Engine, doc_id: str) -> str:
+    """The document as stored on disk, read independently of the engine's own section split."""
+    doc = engine.knowledge.documents[doc_id]
+    return squash((ROOT / "answers" / "sources" / doc.file).read_text(encoding="utf-8"))
+
+
+def assert_well_sourced(engine: Engine, reply: Reply) -> None:
+    assert reply.citations, f"{reply.intent} cites nothing"
+    for c in reply.citations:
+        doc = engine.knowledge.documents[c.document]
+        assert c.quote in document_text(engine, c.document), c.quote
+        assert c.quote in doc.section_text(c.section)
+        assert c.title == doc.title
+
+
+def all_text(reply: Reply) -> str:
+    parts = [reply.text, reply.note or "", *(s.label for s in reply.suggestions)]
+    if reply.screening:
+        parts.append(reply.screening.text)
+    return "\n".join(parts)
+
+
+# --- clear questions ------------------------------------------------------------------------------------
+
+CLEAR = [
+    ("where is interpol based", "interpol.headquarters", "en"),
+    ("where are interpol's headquarters", "interpol.headquarters", "en"),
+    ("how is interpol financed", "interpol.funding", "en"),
+    ("when was interpol founded", "interpol.history", "en"),
+    ("what is a national central bureau", "interpol.ncb", "en"),
+    ("is interpol politically neutral", "interpol.neutrality", "en"),
+    ("does interpol train police officers", "interpol.training", "en"),
+    ("what challenges does interpol face today", "interpol.challenges", "en"),
+    ("does interpol have a presence in the metaverse", "interpol.metaverse", "en"),
+    ("how many countries are members of interpol", "interpol.members", "en"),
+    ("what are the due diligence criteria for partners", "partnerships.due_diligence", "en"),
+    ("cuantos paises son miembros de interpol", "interpol.members", "es"),
+    ("¿Dónde tiene su sede Interpol?", "interpol.headquarters", "es"),
+    ("¿Cómo se financia Interpol?", "interpol.funding", "es"),
+    ("que es una oficina central nacional", "interpol.ncb", "es"),
+    ("interpol es neutral politicamente?", "interpol.neutrality", "es"),
+    ("que retos enfrenta interpol hoy", "interpol.challenges", "es"),
+    ("interpol en el metaverso", "interpol.metaverse", "es"),
+    ("que tipos de contribuciones acepta interpol", "partnerships.forms", "es"),
+    ("que criterios de diligencia debida aplica interpol", "partnerships.due_diligence", "es"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "lang"), CLEAR)
+def test_clear_question_is_answered(engine: Engine, text: str, intent: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.kind, reply.intent, reply.language) == ("answer", intent, lang), reply.candidates[:3]
+    assert reply.text == engine.knowledge.intents[intent].answer[lang]
+    assert reply.note is None
+    assert reply.score >= engine.thresholds.answer
+    assert_well_sourced(engine, reply)
+
+
+def test_spanish_question_about_english_document_fact(engine: Engine) -> None:
+    reply = engine.reply("donde esta la sede de interpol")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.headquarters", "es")
+    assert "Lyon" in reply.text and "sede" in reply.text  # answered in Spanish...
+    assert {c.document for c in reply.citations} == {"000"}  # ...citing the English document verbatim
+    assert any("Its headquarters are located in Lyon, France" in c.quote for c in reply.citations)
+    assert_well_sourced(engine, reply)
+
+
+def test_english_question_about_spanish_document_fact(engine: Engine) -> None:
+    reply = engine.reply("what kinds of contributions does interpol accept")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "partnerships.forms", "en")
+    assert "funding" in reply.text and "in-kind" in reply.text
+    assert {c.document for c in reply.citations} == {"004"}
+    assert any("puede adoptar la forma de financiación" in c.quote for c in reply.citations)
+    assert_well_sourced(engine, reply)
+
+
+# --- small talk and out of scope ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "intent", "lang"),
+    [
+        ("hello", "bot.greeting", "en"),
+        ("good morning", "bot.greeting", "en"),
+        ("hola", "bot.greeting", "es"),
+        ("buenos dias", "bot.greeting", "es"),
+        ("thanks!", "bot.thanks", "en"),
+        ("thank you so much", "bot.thanks", "en"),
+        ("gracias", "bot.thanks", "es"),
+        ("muchas gracias", "bot.thanks", "es"),
+        ("help", "bot.help", "en"),
+        ("que puedes hacer", "bot.help", "es"),
+    ],
+)
+def test_smalltalk(engine: Engine, text: str, intent: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.kind, reply.intent, reply.language) == ("smalltalk", intent, lang)
+    assert reply.citations == ()
+    assert reply.screening is None
+    assert reply.text == engine.knowledge.intents[intent].answer[lang]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("how do i reset my vpn password", "en"),
+        ("recipe for chocolate cake", "en"),
+        ("what time is the football match tonight", "en"),
+        ("como cambio mi contraseña del correo", "es"),
+        ("receta de tortilla de patatas", "es"),
+    ],
+)
+def test_out_of_scope_falls_back_without_facts(engine: Engine, text: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert reply.kind == "fallback" and reply.intent is None, reply.candidates[:3]
+    assert reply.language == lang
+    assert reply.text == engine.ui(lang, "fallback")
+    assert not FACTS.search(reply.text)
+    assert reply.citations == () and reply.screening is None
+    assert 1 <= len(reply.suggestions) <= 3
+    for s in reply.suggestions:
+        assert engine.knowledge.intents[s.intent].kind == "answer"
+        assert s.label == engine.knowledge.intents[s.intent].label[lang]
+
+
+def test_empty_message_gets_the_empty_fallback(engine: Engine) -> None:
+    reply = engine.reply("")
+    assert reply.kind == "fallback" and reply.text == engine.ui("en", "fallback_empty")
+    assert [s.intent for s in reply.suggestions] == [
+        "interpol.overview", "partnerships.overview", "partnerships.due_diligence"]
+
+
+# --- screening prompts and partner names ----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("intent_id", sorted(SCREENING_INTENTS))
+def test_partnership_answers_carry_the_screening_prompt(engine: Engine, intent_id: str, lang: str) -> None:
+    reply = engine.answer(intent_id, lang)
+    assert reply.screening is not None
+    questions = tuple(c.question[lang] for c in engine.checklist.criteria)
+    assert len(questions) == 3 and reply.screening.questions == questions
+    for n, q in enumerate(questions, 1):
+        assert f"{n}. {q}" in reply.screening.text
+    assert "/screen-partner" in reply.screening.text
+    assert reply.screening.text.startswith(engine.ui(lang, "screening_intro", partner="")[:10])
+
+
+def test_other_answers_have_no_screening_prompt(engine: Engine) -> None:
+    for intent_id in engine.knowledge.intents:
+        if intent_id not in SCREENING_INTENTS:
+            assert engine.answer(intent_id, "en").screening is None, intent_id
+
+
+def test_screening_prompt_in_spanish_is_spanish(engine: Engine) -> None:
+    text = engine.answer("partnerships.due_diligence", "es").screening.text
+    assert "¿Comparte el socio los mismos valores" in text and "diligencia debida" in text
+    assert "Does the partner" not in text
+
+
+def test_english_proposal_names_the_partner(engine: Engine) -> None:
+    reply = engine.reply("we want to sponsor Interpol with Acme Corp")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "screening.proposal", "en")
+    assert reply.screening is not None and reply.screening.partner == "Acme Corp"
+    assert "*Before partnering with *Acme Corp**" in reply.screening.text
+    assert "`/screen-partner Acme Corp`" in reply.screening.text
+
+
+def test_spanish_proposal_names_the_partner(engine: Engine) -> None:
+    reply = engine.reply("Banco Santander quiere donar equipos a Interpol")
+    got = (reply.kind, reply.intent, reply.language)
+    assert got == ("answer", "screening.proposal", "es"), reply.candidates[:3]
+    assert reply.screening is not None and "Santander" in reply.screening.partner
+    assert "Antes de colaborar con" in reply.screening.text and "Santander" in reply.screening.text
+    assert "/screen-partner" in reply.screening.text and "Before partnering" not in reply.screening.text
+
+
+@pytest.mark.parametrize(
+    ("text", "partner", "lang"),
+    [
+        ("Wayne Enterprises wants to donate laptops to Interpol", "Wayne Enterprises", "en"),
+        ("Telefónica quiere donar servidores a Interpol", "Telefónica", "es"),
+    ],
+)
+def test_named_partner_in_other_proposals(engine: Engine, text: str, partner: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.intent, reply.language) == ("screening.proposal", lang), reply.candidates[:3]
+    assert reply.screening.partner == partner and partner in reply.screening.text
+
+
+# --- every intent, every language -----------------------------------------------------------------------
+
+def test_answer_for_every_intent_and_language(engine: Engine) -> None:
+    for intent in engine.knowledge.intents.values():
+        for lang in engine.languages:
+            reply = engine.answer(intent.id, lang)
+            assert reply.kind == ("smalltalk" if intent.kind == "smalltalk" else "answer")
+            assert (reply.intent, reply.language) == (intent.id, lang)
+            assert reply.text == intent.answer[lang] and reply.text.strip()
+            assert reply.citations == intent.sources
+            assert [s.intent for s in reply.suggestions] == list(intent.related)
+            assert reply.note is None
+            if intent.kind == "answer":
+                assert_well_sourced(engine, reply)
+
+
+def test_answer_in_unknown_language_uses_the_default(engine: Engine) -> None:
+    reply = engine.answer("interpol.history", "fr")
+    assert reply.language == "en" and reply.text == engine.knowledge.intents["interpol.history"].answer["en"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_suggestions_are_labels_in_the_reply_language(engine: Engine, lang: str) -> None:
+    other = "es" if lang == "en" else "en"
+    intents = engine.knowledge.intents
+    reply = engine.answer("interpol.overview", lang)
+    assert reply.suggestions
+    for s in reply.suggestions:
+        assert s.label == intents[s.intent].label[lang] != intents[s.intent].label[other]
+
+
+def test_topics_lists_every_answer_intent_in_the_language(engine: Engine) -> None:
+    topics = engine.topics("es")
+    answers = [i for i in engine.knowledge.intents.values() if i.kind == "answer"]
+    assert [t.intent for t in topics] == [i.id for i in answers]
+    assert all(t.label == engine.knowledge.intents[t.intent].label["es"] for t in topics)
+    assert "bot.greeting" not in {t.intent for t in topics}
+
+
+# --- languages ------------------------------------------------------------------------------------------
+
+OTHER_LANGUAGE_BUG = (
+    "engine bug: messages in unconfigured languages are rarely detected as such (French is read as Spanish "
+    "via shared words like 'se'), so they fall back or answer without the note"
+)
+
+
+@pytest.mark.xfail(reason=OTHER_LANGUAGE_BUG, strict=False)
+def test_french_question_answered_in_english_with_a_note(engine: Engine) -> None:
+    reply = engine.reply("Où se trouve le siège d'Interpol ?")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.headquarters", "en")
+    assert reply.note and "English" in reply.note and "español" in reply.note
+
+
+@pytest.mark.xfail(reason=OTHER_LANGUAGE_BUG, strict=False)
+def test_german_question_answered_in_english_with_a_note(engine: Engine) -> None:
+    reply = engine.reply("Ist Interpol politisch neutral?")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.neutrality", "en")
+    assert reply.note and "English" in reply.note
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_language_note_names_the_configured_languages(engine: Engine, lang: str) -> None:
+    """Composition only: given a message detected as French, the answer says which languages it speaks.
+
+    Fails with TypeError while Engine._answer calls ui(lang, ..., language=...): the keyword clashes with
+    ui()'s own `language` parameter, so any answer to a detected foreign-language message raises.
+    """
+    intent = engine.knowledge.intents["interpol.headquarters"]
+    reply = engine._answer(intent, Detection(lang, "fr", "model"), 90.0, None, None)
+    assert reply.language == lang and reply.text == intent.answer[lang]
+    template = engine.knowledge.languages[lang].ui["language_note"]
+    name = engine.knowledge.languages[lang].name
+    assert reply.note == template.format(languages="English, español", language=name)
+    assert "English" in reply.note and "español" in reply.note
+
+
+def test_no_note_for_configured_languages(engine: Engine) -> None:
+    for text in ("where is interpol based", "donde tiene su sede interpol"):
+        assert engine.reply(text).note is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"), [("es-ES", "es"), ("es-MX", "es"), ("es_419", "es"), ("en-US", "en"), ("en-GB", "en"),
+                         ("fr-FR", "en"), (None, "en")],
+)
+def test_locale_decides_short_ambiguous_messages(engine: Engine, locale: str | None, lang: str) -> None:
+    reply = engine.reply("ncb?", locale=locale)
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.ncb", lang)
+
+
+def test_locale_does_not_override_a_clear_language(engine: Engine) -> None:
+    assert engine.reply("how is interpol financed", locale="es-ES").language == "en"
+    assert engine.reply("¿Cómo se financia Interpol?", locale="en-US").language == "es"
+
+
+def test_language_maps_codes_and_locales(engine: Engine) -> None:
+    assert engine.language("es") == "es"
+    assert engine.language("es-AR") == "es"
+    assert engine.language("EN-au") == "en"
+    assert engine.language("de-DE") == "en"
+    assert engine.language(None) == "en"
+
+
+def test_default_language_can_be_spanish(engine: Engine) -> None:
+    spanish = Engine(engine.knowledge, default_language="es")
+    assert spanish.reply("").language == "es"
+    assert spanish.reply("ncb?").language == "es"
+    assert Engine(engine.knowledge, default_language="xx").default_language == "en"
+
+
+def test_ui_formats_values(engine: Engine) -> None:
+    assert engine.ui("es", "screening_partner", name="Acme") == " con *Acme*"
+    assert engine.ui("es-ES", "source") == "Fuente"
+    assert engine.ui("fr", "source") == "Source"
+
+
+# --- no pings, no echoed markup -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!channel> we want to sponsor Interpol with Acme Corp",
+        "<!here> <!everyone> where is interpol based",
+        "<@U123> <@U456|bob> Wayne Enterprises wants to donate laptops to Interpol",
+        "&lt;!channel&gt; Banco Santander quiere donar equipos a Interpol",
+        "Acme <!channel> Corp wants to fund Interpol",
+        "<!channel>",
+        "how do i reset my vpn password <!everyone>",
+    ],
+)
+def test_reply_never_pings(engine: Engine, text: str) -> None:
+    reply = engine.reply(text)
+    rendered = all_text(reply)
+    for ping in SLACK_PINGS:
+        assert ping not in rendered
+    assert reply.screening is None or reply.screening.partner is None or "<" not in reply.screening.partner
+
+
+@pytest.mark.parametrize("partner", ["<!channel> Corp", "<@U123> & Sons", "Evil <https://x.y|Co>"])
+def test_partner_name_is_escaped_in_the_prompt(engine: Engine, partner: str) -> None:
+    prompt = engine.answer("screening.proposal", "en", partner=partner).screening
+    assert prompt.partner == partner  # kept raw for storage; escaped only in text
+    for ping in SLACK_PINGS:
+        assert ping not in prompt.text
+    assert "<https" not in prompt.text
+    assert partner.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in prompt.text
+
+
+# --- decision rules, with the configured thresholds -----------------------------------------------------
+
+def test_decide_answers_clarifies_or_falls_back(engine: Engine) -> None:
+    t = engine.thresholds
+    assert t.clarify <= t.answer
+
+    def decide(*ranked: tuple[str, float]) -> tuple[str, list]:
+        return engine._decide(Match("x", ranked, "en", 1.0))
+
+    high, low = t.answer + 5, t.clarify - 1
+    assert decide(("interpol.history", high), ("interpol.funding", high - t.margin - 1))[0] == "answer"
+    kind, chosen = decide(("interpol.history", high), ("interpol.funding", high - t.margin / 2))
+    assert kind == "clarify" and [i for i, _ in chosen] == ["interpol.history", "interpol.funding"]
+    assert decide(("interpol.history", low))[0] == "fallback"
+    assert decide()[0] == "fallback"
+
+
+def test_clarify_reply_offers_the_close_intents(engine: Engine) -> None:
+    match = Match("x", (("partnerships.benefits", 80.0), ("partnerships.business_benefits", 79.0)), "es", 1.0)
+    reply = engine._clarify("es", list(match.ranked), match)
+    assert reply.kind == "clarify" and reply.intent is None and reply.citations == ()
+    assert reply.text == engine.ui("es", "clarify")
+    assert [s.label for s in reply.suggestions] == [
+        engine.knowledge.intents["partnerships.benefits"].label["es"],
+        engine.knowledge.intents["partnerships.business_benefits"].label["es"],
+    ]
+
+
+def test_replies_are_deterministic(engine: Engine) -> None:
+    for text in ("where is interpol based", "Banco Santander quiere donar equipos", "vpn password"):
+        assert engine.reply(text) == engine.reply(text)

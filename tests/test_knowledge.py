@@ -1,0 +1,316 @@
+"""The real knowledge loads and is complete; broken copies fail with errors naming file, key and problem."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import cli
+from bot.errors import BotError, DataError, DataErrors
+from bot.evaluation import DATA, load_cases
+from bot.knowledge import MAX_QUOTE, ROOT, Knowledge, Paths, load_knowledge
+from bot.normalize import normalize
+from bot.sources import squash
+
+REQUIRED_INTENTS = (
+    "interpol.overview", "interpol.members", "interpol.headquarters", "interpol.history", "interpol.ncb",
+    "interpol.funding", "interpol.neutrality", "interpol.information_exchange", "interpol.training",
+    "interpol.operations", "interpol.role_today", "interpol.challenges", "interpol.metaverse",
+    "partnerships.overview", "partnerships.why", "partnerships.forms", "partnerships.benefits",
+    "partnerships.business_benefits", "partnerships.transparency", "partnerships.due_diligence",
+    "screening.proposal", "bot.help", "bot.greeting", "bot.thanks",
+)
+ADVERT = "If you would like more information or need advice on this and other issues related to criminal law"
+MIN_EXAMPLES = 15
+MAX_ANSWER = 900
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+# --- the real knowledge ---------------------------------------------------------------------------------
+
+
+def test_real_knowledge_has_both_languages_and_english_default(knowledge: Knowledge) -> None:
+    assert set(knowledge.languages) == {"en", "es"}
+    assert knowledge.default_language == "en"
+    assert set(knowledge.documents) == {"000", "004"}
+
+
+@pytest.mark.parametrize("intent_id", REQUIRED_INTENTS)
+def test_required_intent_exists(knowledge: Knowledge, intent_id: str) -> None:
+    assert intent_id in knowledge.intents
+
+
+def test_smalltalk_intents_are_the_bot_ones(knowledge: Knowledge) -> None:
+    smalltalk = {i.id for i in knowledge.intents.values() if i.kind == "smalltalk"}
+    assert smalltalk == {"bot.help", "bot.greeting", "bot.thanks"}
+
+
+@pytest.mark.parametrize("intent_id", REQUIRED_INTENTS)
+def test_enough_distinct_examples_per_language(knowledge: Knowledge, intent_id: str) -> None:
+    intent = knowledge.intents[intent_id]
+    for lang in knowledge.languages:
+        distinct = {normalize(x) for x in intent.examples[lang]}
+        assert len(distinct) >= MIN_EXAMPLES, f"{intent_id} has {len(distinct)} {lang} examples"
+
+
+@pytest.mark.parametrize("intent_id", REQUIRED_INTENTS)
+def test_answer_texts_are_short_and_present(knowledge: Knowledge, intent_id: str) -> None:
+    intent = knowledge.intents[intent_id]
+    for lang in knowledge.languages:
+        text = intent.answer[lang]
+        assert text.strip(), f"{intent_id}.{lang} empty"
+        assert len(text) <= MAX_ANSWER, f"{intent_id}.{lang} is {len(text)} characters"
+        assert text.count(". ") + 1 <= 6, f"{intent_id}.{lang} reads longer than a short paragraph"
+        assert intent.label[lang].strip()
+
+
+@pytest.mark.parametrize("intent_id", [i for i in REQUIRED_INTENTS if not i.startswith("bot.")])
+def test_answer_intents_cite_verbatim_passages(knowledge: Knowledge, intent_id: str) -> None:
+    """Checked against the raw files, independently of the loader's own check."""
+    intent = knowledge.intents[intent_id]
+    assert intent.kind == "answer"
+    assert intent.sources, f"{intent_id} cites nothing"
+    for citation in intent.sources:
+        doc = knowledge.documents[citation.document]
+        raw = squash((ROOT / "answers" / "sources" / doc.file).read_text(encoding="utf-8"))
+        assert citation.quote in raw
+        assert ADVERT not in citation.quote
+        assert len(citation.quote) <= MAX_QUOTE
+        assert citation.title == doc.title
+
+
+def test_related_intents_exist(knowledge: Knowledge) -> None:
+    for intent in knowledge.intents.values():
+        for rel in intent.related:
+            assert rel in knowledge.intents and rel != intent.id
+
+
+def test_checklist_has_the_three_criteria_in_every_language(knowledge: Knowledge) -> None:
+    criteria = knowledge.checklist.criteria
+    assert [c.id for c in criteria] == ["shared_values", "compatible_activities", "compatible_objectives"]
+    for c in criteria:
+        assert set(c.question) == set(knowledge.languages)
+        assert c.source.document == "004"
+        assert c.source.quote in knowledge.documents["004"].section_text("Transparencia y responsabilidad")
+
+
+def test_advertisement_is_excluded_from_every_section(knowledge: Knowledge) -> None:
+    doc = knowledge.documents["000"]
+    assert ADVERT in doc.excluded_text()
+    assert all(ADVERT not in doc.section_text(s) for s in doc.sections)
+
+
+def test_no_held_out_evaluation_text_is_an_example(knowledge: Knowledge) -> None:
+    """Guards against test leakage: evaluation data must measure generalisation, not recall."""
+    examples = {normalize(x): i.id
+                for i in knowledge.intents.values() for xs in i.examples.values() for x in xs}
+    files = sorted(DATA.glob("*.yml"))
+    assert files, "no evaluation data"
+    leaked = [(f.name, c.text, examples[normalize(c.text)])
+              for f in files for c in load_cases([f]) if normalize(c.text) in examples]
+    assert not leaked, f"{len(leaked)} evaluation texts are also examples, e.g. {leaked[:10]}"
+
+
+def test_cli_validate_on_real_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate"]) == 0
+    out = capsys.readouterr().out
+    count = len(load_knowledge().intents)
+    assert re.match(rf"OK: {count} intents, \d+ examples, 2 languages \(en, es\)", out)
+
+
+# --- validation errors on broken copies -----------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Paths:
+    shutil.copytree(ROOT / "intents", tmp_path / "intents")
+    shutil.copytree(ROOT / "answers", tmp_path / "answers")
+    return Paths(intents=tmp_path / "intents", answers=tmp_path / "answers")
+
+
+def edit_yaml(path: Path, change: Callable[[dict], object]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def errors_of(paths: Paths) -> list[DataError]:
+    with pytest.raises(BotError) as info:
+        load_knowledge(paths)
+    exc = info.value
+    errors = exc.errors if isinstance(exc, DataErrors) else [exc]
+    assert errors and all(isinstance(e, DataError) for e in errors)
+    return errors
+
+
+def the_error(errors: list[DataError], file: str, key: str) -> DataError:
+    """The one error about `key` in the file whose path ends with `file` (e.g. 'intents/interpol.yml')."""
+    found = [e for e in errors if Path(e.file).as_posix().endswith(file) and e.key == key]
+    assert len(found) == 1, f"expected one error for {file} {key}; got {[str(e) for e in errors]}"
+    assert file in str(found[0]) and key in str(found[0])
+    return found[0]
+
+
+def test_untouched_copy_loads(tree: Paths) -> None:
+    assert set(REQUIRED_INTENTS) <= set(load_knowledge(tree).intents)
+
+
+def test_broken_yaml_names_file_and_line(tree: Paths) -> None:
+    path = tree.intents / "interpol.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[3] == "    kind: answer"
+    lines[3] = "    kind: answer: oops"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = the_error(errors_of(tree), "intents/interpol.yml", "line 4")
+    assert "invalid YAML" in error.message
+
+
+def test_missing_answer(tree: Paths) -> None:
+    edit_yaml(tree.answers / "interpol.yml", lambda d: d["answers"].pop("interpol.metaverse"))
+    error = the_error(errors_of(tree), "intents/interpol.yml", "intents.interpol.metaverse")
+    assert "no answer" in error.message
+
+
+def test_answer_for_unknown_intent(tree: Paths) -> None:
+    def add(d: dict) -> None:
+        d["answers"]["interpol.mascot"] = d["answers"]["interpol.history"]
+
+    edit_yaml(tree.answers / "interpol.yml", add)
+    error = the_error(errors_of(tree), "answers/interpol.yml", "answers.interpol.mascot")
+    assert "no intent" in error.message
+
+
+def test_missing_spanish_examples(tree: Paths) -> None:
+    edit_yaml(tree.intents / "interpol.yml", lambda d: d["intents"]["interpol.history"]["examples"].pop("es"))
+    error = the_error(errors_of(tree), "intents/interpol.yml", "intents.interpol.history.examples.es")
+    assert "no examples" in error.message
+
+
+def test_missing_spanish_answer_text(tree: Paths) -> None:
+    edit_yaml(tree.answers / "interpol.yml", lambda d: d["answers"]["interpol.history"]["text"].pop("es"))
+    error = the_error(errors_of(tree), "answers/interpol.yml", "answers.interpol.history.text.es")
+    assert "missing" in error.message
+
+
+HQ_SOURCE = "answers.interpol.headquarters.sources[0]"
+
+
+def _set_source(tree: Paths, field: str, value: str) -> None:
+    """Change one field of the first source of interpol.headquarters."""
+
+    def change(d: dict) -> None:
+        d["answers"]["interpol.headquarters"]["sources"][0][field] = value
+
+    edit_yaml(tree.answers / "interpol.yml", change)
+
+
+def test_quote_not_verbatim(tree: Paths) -> None:
+    edit_text(tree.answers / "interpol.yml", "located in Lyon, France", "located in Paris, France")
+    error = the_error(errors_of(tree), "answers/interpol.yml", f"{HQ_SOURCE}.quote")
+    assert "not found verbatim" in error.message
+    assert "000_d14e11947c2c4837.txt" in error.message
+
+
+def test_quote_from_the_advertisement(tree: Paths) -> None:
+    _set_source(tree, "quote", ADVERT)
+    error = the_error(errors_of(tree), "answers/interpol.yml", f"{HQ_SOURCE}.quote")
+    assert "advertisement" in error.message
+
+
+def test_quote_too_long(tree: Paths) -> None:
+    doc = load_knowledge().documents["000"]
+    paragraph = doc.sections["intro"][0]  # verbatim, but a whole paragraph
+    assert len(paragraph) > MAX_QUOTE
+    _set_source(tree, "quote", paragraph)
+    errors = errors_of(tree)
+    error = the_error(errors, "answers/interpol.yml", f"{HQ_SOURCE}.quote")
+    assert f"at most {MAX_QUOTE}" in error.message and str(len(paragraph)) in error.message
+    assert len(errors) == 1  # it is verbatim: length is the only problem
+
+
+def test_unknown_section(tree: Paths) -> None:
+    _set_source(tree, "section", "Where is Interpol?")
+    error = the_error(errors_of(tree), "answers/interpol.yml", f"{HQ_SOURCE}.section")
+    assert "'Where is Interpol?' is not a section" in error.message
+
+
+def test_unknown_document(tree: Paths) -> None:
+    _set_source(tree, "document", "999")
+    error = the_error(errors_of(tree), "answers/interpol.yml", f"{HQ_SOURCE}.document")
+    assert "unknown document '999'" in error.message
+
+
+def test_related_id_that_does_not_exist(tree: Paths) -> None:
+    edit_yaml(tree.intents / "interpol.yml",
+              lambda d: d["intents"]["interpol.history"]["related"].append("interpol.mascot"))
+    error = the_error(errors_of(tree), "intents/interpol.yml", "intents.interpol.history.related")
+    assert "interpol.mascot" in error.message
+
+
+def test_same_example_under_two_intents(tree: Paths) -> None:
+    example = "when was interpol founded?"
+
+    def add(d: dict) -> None:
+        d["intents"]["interpol.history"]["examples"]["en"].append(example)
+        d["intents"]["interpol.funding"]["examples"]["en"].append(example.upper())  # same after normalising
+
+    edit_yaml(tree.intents / "interpol.yml", add)
+    errors = errors_of(tree)
+    dupes = [e for e in errors if "also an example of" in e.message]
+    assert len(dupes) == 1, [str(e) for e in errors]
+    assert Path(dupes[0].file).as_posix().endswith("intents/interpol.yml")
+    assert dupes[0].key in ("intents.interpol.history.examples.en", "intents.interpol.funding.examples.en")
+    assert "interpol.history" in str(dupes[0]) and "interpol.funding" in str(dupes[0])
+    assert "when was interpol founded" in dupes[0].message.lower()
+
+
+def test_duplicate_intent_id_across_files(tree: Paths) -> None:
+    intents = yaml.safe_load((tree.intents / "interpol.yml").read_text(encoding="utf-8"))["intents"]
+    history = intents["interpol.history"]
+    edit_yaml(tree.intents / "screening.yml", lambda d: d["intents"].__setitem__("interpol.history", history))
+    error = the_error(errors_of(tree), "intents/screening.yml", "intents.interpol.history")
+    assert "duplicate" in error.message and "interpol.yml" in error.message
+
+
+def test_unquoted_no_stopword(tree: Paths) -> None:
+    edit_text(tree.answers / "languages" / "es.yml", '"no", ni', "no, ni")
+    error = the_error(errors_of(tree), "languages/es.yml", "stopwords")
+    assert "False" in error.message and '"no"' in error.message
+
+
+def test_language_file_missing_ui_key(tree: Paths) -> None:
+    edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d["ui"].pop("clarify"))
+    error = the_error(errors_of(tree), "languages/es.yml", "ui")
+    assert "clarify" in error.message
+
+
+def test_every_problem_is_reported_at_once(tree: Paths) -> None:
+    edit_yaml(tree.answers / "interpol.yml", lambda d: d["answers"]["interpol.history"]["text"].pop("es"))
+    edit_text(tree.answers / "interpol.yml", "located in Lyon, France", "located in Paris, France")
+    edit_yaml(tree.intents / "partnerships.yml",
+              lambda d: d["intents"]["partnerships.forms"]["related"].append("partnerships.nothing"))
+    edit_yaml(tree.answers / "languages" / "en.yml", lambda d: d["ui"].pop("fallback"))
+    edit_yaml(tree.answers / "checklist.yml",
+              lambda d: d["checklist"]["criteria"][0]["question"].pop("es"))
+    errors = errors_of(tree)
+    the_error(errors, "answers/interpol.yml", "answers.interpol.history.text.es")
+    the_error(errors, "answers/interpol.yml", f"{HQ_SOURCE}.quote")
+    the_error(errors, "intents/partnerships.yml", "intents.partnerships.forms.related")
+    the_error(errors, "languages/en.yml", "ui")
+    the_error(errors, "answers/checklist.yml", "checklist.criteria[0].question.es")
+    assert len(errors) == 5, [str(e) for e in errors]

@@ -1,0 +1,105 @@
+"""normalize(): Slack markup, case, accents, punctuation and spacing reduced to what the matcher compares."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.normalize import fold, normalize, strip_slack_markup, tokens
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # mentions: user, user with label, special mentions are all dropped
+        ("<@U123> where is interpol", "where is interpol"),
+        ("<@U123|bob> where is interpol", "where is interpol"),
+        ("hey <@U0BOT>, what is interpol?", "hey what is interpol"),
+        ("<!here> what is interpol", "what is interpol"),
+        ("<!channel> what is interpol", "what is interpol"),
+        ("<!everyone> what is interpol", "what is interpol"),
+        ("<!subteam^S123|@security> what is interpol", "what is interpol"),
+        # channels keep their label
+        ("see <#C1|general> for more", "see general for more"),
+        ("<#C0123ABC|ask-interpol> question", "ask interpol question"),
+        # links: labelled keep the label, bare ones vanish
+        ("read <https://x.y|label> please", "read label please"),
+        ("read <https://www.interpol.int/en|the page> please", "read the page please"),
+        ("read <https://x> please", "read please"),
+        ("read <http://example.com/a?b=c&amp;d=e> please", "read please"),
+        ("<mailto:a@b.com|write to us> now", "write to us now"),
+        # emoji codes
+        ("thanks :smile:", "thanks"),
+        (":tada: :+1: gracias :white_check_mark:", "gracias"),
+        # formatting
+        ("*bold* question", "bold question"),
+        ("_italic_ question", "italic question"),
+        ("`code` question", "code question"),
+        ("~strike~ question", "strike question"),
+        ("*_nested_* ~`marks`~", "nested marks"),
+        # HTML entities Slack sends
+        ("R&amp;D funding", "r d funding"),
+        ("a &lt; b &gt; c", "a b c"),
+        ("&lt;@U123&gt; hello", "hello"),
+        # case and accents
+        ("WHERE Is INTERPOL", "where is interpol"),
+        ("¿Dónde está la sede?", "donde esta la sede"),
+        ("AÑO España", "ano espana"),
+        ("Pingüino vergüenza", "pinguino verguenza"),
+        ("Financiación según qué países", "financiacion segun que paises"),
+        ("Straße", "strasse"),
+        # punctuation and apostrophes
+        ("what's interpol?", "whats interpol"),
+        ("what’s interpol", "whats interpol"),
+        ("interpol's budget", "interpols budget"),
+        ("who? what! where... how;", "who what where how"),
+        ("¡Hola! ¿Qué tal?", "hola que tal"),
+        ("snake_case_words", "snake case words"),
+        ("10:30, 2023-01-02", "10 30 2023 01 02"),
+        # whitespace
+        ("  where\tis \n\n interpol   ", "where is interpol"),
+        ("\u00a0interpol\u2003hq\u00a0", "interpol hq"),
+        # nothing left
+        ("", ""),
+        ("   ", ""),
+        (":smile: :tada:", ""),
+        ("<@U0BOT>", ""),
+        ("?!...", ""),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<#C1|general>", " general "),
+        ("<https://x.y|label>", " label "),
+        ("<@U1>", " "),
+        (":wave:", " "),
+        ("a &amp; b", "a & b"),
+    ],
+)
+def test_strip_slack_markup(raw: str, expected: str) -> None:
+    assert strip_slack_markup(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("Financiación", "financiacion"), ("ÑANDÚ", "nandu"), ("Ü", "u")]
+)
+def test_fold_drops_case_and_accents(raw: str, expected: str) -> None:
+    assert fold(raw) == expected
+
+
+def test_accented_and_plain_spellings_normalise_alike() -> None:
+    assert normalize("¿Cómo se financia la INTERPOL?") == normalize("como se financia la interpol")
+
+
+def test_normalize_is_idempotent() -> None:
+    once = normalize("<@U1> *What's* the <https://x.y|HQ>, señor? :smile:")
+    assert once == "whats the hq senor"
+    assert normalize(once) == once
+
+
+def test_tokens_splits_normalised_text() -> None:
+    assert tokens(normalize("Where's  Interpol's HQ?")) == ["wheres", "interpols", "hq"]
