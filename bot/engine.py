@@ -88,7 +88,7 @@ class Engine:
         """Every answerable topic, labelled in `language`."""
         return [Suggestion(i.id, i.label[language]) for i in self.knowledge.intents.values() if i.kind == "answer"]
 
-    def ui(self, language: str, key: str, **values: str) -> str:
+    def ui(self, language: str, key: str, /, **values: str) -> str:
         text = self.knowledge.languages[self.language(language)].ui[key]
         return text.format(**values) if values else text
 

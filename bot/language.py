@@ -29,6 +29,8 @@ class LanguageDetector:
         self.model_weight = float(params.get("model_weight", 1.5))
         self.foreign_confidence = float(params.get("foreign_confidence", 0.9))
         self.foreign_min_words = int(params.get("foreign_min_words", 3))
+        self.min_lead = float(params.get("min_lead", 0.5))
+        self.full_model_words = int(params.get("full_model_words", 4))
         # Words that only one language's examples and stopwords use: the strongest evidence we have.
         vocab: dict[str, set[str]] = {code: set(lang.stopwords) for code, lang in knowledge.languages.items()}
         for intent in knowledge.intents.values():
@@ -54,19 +56,30 @@ class LanguageDetector:
         lowered = locale.lower().replace("_", "-")
         return self._locales.get(lowered) or self._locales.get(lowered.split("-")[0])
 
+    def _model_votes(self, raw: str) -> tuple[dict[str, float], str | None, float]:
+        """The model's probability per configured language (renormalised among them), and its overall top guess."""
+        ranked = self._model.rank(raw)
+        top, top_p = ranked[0] if ranked else (None, 0.0)
+        mine = {lang: p for lang, p in ranked if lang in self.languages}
+        total = sum(mine.values())
+        return ({lang: p / total for lang, p in mine.items()} if total else {}), top, float(top_p)
+
     def detect(self, raw: str, normalized: str, locale: str | None = None) -> Detection:
         words = normalized.split()
-        votes = {code: sum(w in self._own[code] for w in words) for code in self.languages}
-        guess, confidence = self._model.classify(raw) if words else (None, 0.0)
-        if guess in votes:
-            votes[guess] += self.model_weight * confidence
-        best = max(votes.values(), default=0)
-        leaders = [code for code, v in votes.items() if v == best and v > 0]
-        if len(leaders) == 1 and best >= 1:
-            return Detection(leaders[0], leaders[0], "vocabulary")
-        if (guess and guess not in votes and confidence >= self.foreign_confidence
-                and len(words) >= self.foreign_min_words and best < 1):
+        votes = {code: float(sum(w in self._own[code] for w in words)) for code in self.languages}
+        evidence = max(votes.values(), default=0.0)
+        model, guess, confidence = self._model_votes(raw) if words else ({}, None, 0.0)
+        # The model is unreliable on a word or two ("hola" reads as Zulu): its say grows with the length.
+        say = self.model_weight * min(1.0, len(words) / self.full_model_words)
+        for code, p in model.items():
+            votes[code] += say * p
+        ordered = sorted(votes.items(), key=lambda kv: -kv[1])
+        lead = ordered[0][1] - (ordered[1][1] if len(ordered) > 1 else 0.0)
+        if (guess and guess not in self.languages and confidence >= self.foreign_confidence
+                and len(words) >= self.foreign_min_words and evidence < 1):
             return Detection(self.default, guess, "model")
+        if words and lead >= self.min_lead:
+            return Detection(ordered[0][0], ordered[0][0], "vocabulary" if evidence else "model")
         local = self.from_locale(locale)
         if local:
             return Detection(local, None, "locale")

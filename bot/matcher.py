@@ -6,33 +6,69 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge
 from bot.normalize import normalize
 
+SCORERS = {
+    "ratio": fuzz.ratio,
+    "token_sort_ratio": fuzz.token_sort_ratio,
+    "token_set_ratio": fuzz.token_set_ratio,
+    "partial_ratio": fuzz.partial_ratio,
+    "WRatio": fuzz.WRatio,
+}
+
 
 @dataclass(frozen=True)
 class Match:
-    """The ranked intents for one message; `scores` are 0-100, best first."""
+    """The ranked intents for one message; scores are 0-100, best first."""
 
-    text: str  # the normalised (and typo-corrected) text that was scored
+    text: str  # the normalised, typo-corrected text that was scored
     ranked: tuple[tuple[str, float], ...]
-    example_language: str | None  # language of the single best example
-    coverage: float  # share of the message's topic words that the knowledge knows, 0-1
+    example_language: str | None  # language of the single closest example
+    known: float  # share of the message's topic words (IDF-weighted) that the knowledge uses, 0-1
 
     @property
     def best(self) -> tuple[str, float] | None:
         return self.ranked[0] if self.ranked else None
 
 
-class Matcher:
-    """Built once from the knowledge; `match` is the hot path."""
+@dataclass(frozen=True)
+class Features:
+    """Per-intent evidence for one message, before weighting (the tuning script reads these)."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
-        params = knowledge.matching.get("scoring", {})
-        self.fuzzy_weight = float(params.get("fuzzy_weight", 0.6))
+    text: str
+    fuzzy: dict[str, np.ndarray]  # scorer name -> best example score per intent, 0-100
+    hits: np.ndarray  # per intent, the IDF weight of the message's topic words its examples use
+    known_weight: float  # IDF weight of the message's topic words that some intent uses
+    unknown_count: int  # topic words no intent uses
+    example_language: str | None
+
+    def lexical(self, unknown_weight: float) -> np.ndarray:
+        """Per intent, the weighted share of the message's topic words it uses, 0-100."""
+        total = self.known_weight + unknown_weight * self.unknown_count
+        if not total:
+            return np.full(len(self.hits), 50.0)  # only function words: let the fuzzy scores decide
+        return 100 * self.hits / total
+
+    def known(self, unknown_weight: float) -> float:
+        total = self.known_weight + unknown_weight * self.unknown_count
+        return self.known_weight / total if total else 1.0
+
+
+class Matcher:
+    """Built once from the knowledge; `match` is the hot path (a few cdist calls over all examples)."""
+
+    def __init__(self, knowledge: Knowledge, scoring: dict | None = None) -> None:
+        params = scoring if scoring is not None else knowledge.matching.get("scoring", {})
+        self.weights: dict[str, float] = dict(params.get("weights", {"ratio": 0.3, "token_set_ratio": 0.3,
+                                                                       "lexical": 0.4}))
+        self.unknown_penalty = float(params.get("unknown_penalty", 0.0))
+        self.unknown_weight = float(params.get("unknown_weight", 1.0))
         self.typo_cutoff = float(params.get("typo_cutoff", 82))
+        self.stem_length = int(params.get("stem_length", 0))
+        self.answer_words = bool(params.get("answer_words", False))
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
         self.intent_ids = list(knowledge.intents)
         texts, owners, langs = [], [], []
@@ -44,15 +80,31 @@ class Matcher:
                     langs.append(lang)
         self.texts, self.langs = texts, langs
         self.owners = np.asarray(owners)
-        self._owner_onehot = np.zeros((len(texts), len(self.intent_ids)), dtype=bool)
-        self._owner_onehot[np.arange(len(texts)), self.owners] = True
+        # Examples sorted by intent, so a per-intent maximum is one reduceat over the score row.
+        order = np.argsort(self.owners, kind="stable")
+        self._order = order
+        self._starts = np.searchsorted(self.owners[order], np.arange(len(self.intent_ids)))
+        self._sorted_texts = [texts[i] for i in order]
         self._build_vocabulary(knowledge)
 
+    def stem(self, word: str) -> str:
+        """Truncation stemming: 'financia', 'financiada', 'financiacion' share a stem in both languages."""
+        return word[: self.stem_length] if self.stem_length else word
+
     def _build_vocabulary(self, knowledge: Knowledge) -> None:
-        # Per-intent topic words, weighted by how few intents use them (inverse document frequency).
-        words_by_intent = [set() for _ in self.intent_ids]
+        # A word's weight is its rarity across intents (IDF): "interpol" says little, "lyon" a lot.
+        words_by_intent: list[set[str]] = [set() for _ in self.intent_ids]
+        spelled: set[str] = set()
         for text, owner in zip(self.texts, self.owners, strict=True):
-            words_by_intent[owner].update(w for w in text.split() if w not in self.stopwords)
+            words = [w for w in text.split() if w not in self.stopwords]
+            spelled.update(words)
+            words_by_intent[owner].update(self.stem(w) for w in words)
+        if self.answer_words:
+            for j, intent in enumerate(knowledge.intents.values()):
+                for text in [*intent.answer.values(), *intent.label.values()]:
+                    words = [w for w in normalize(text).split() if w not in self.stopwords]
+                    spelled.update(words)
+                    words_by_intent[j].update(self.stem(w) for w in words)
         df: dict[str, int] = {}
         for words in words_by_intent:
             for w in words:
@@ -60,48 +112,62 @@ class Matcher:
         n = len(self.intent_ids)
         self.idf = {w: math.log(1 + n / d) for w, d in df.items()}
         self.unknown_idf = math.log(1 + n)
-        self.vocabulary = sorted(df)
-        self.words_by_intent = words_by_intent
+        self.stems = sorted(df)
+        self.vocabulary = sorted(spelled)  # whole words, for typo correction
+        self._known_words = frozenset(spelled)
+        # Stem -> intents using it, as a 0/1 matrix, so the lexical score is one vector product.
+        self._word_index = {w: i for i, w in enumerate(self.stems)}
+        self._uses = np.zeros((len(self.stems), n), dtype=np.float64)
+        for j, words in enumerate(words_by_intent):
+            for w in words:
+                self._uses[self._word_index[w], j] = 1.0
 
     def correct(self, word: str) -> str | None:
         """The known word a typo most likely meant, or None if nothing is close."""
-        if word in self.idf:
+        if word in self._known_words:
             return word
         if len(word) < 4:
             return None
         found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
         return found[0] if found else None
 
-    def match(self, normalized: str, limit: int = 5) -> Match:
-        words = normalized.split()
+    def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
         corrected, topic = [], []
-        for w in words:
+        for w in normalized.split():
             if w in self.stopwords:
                 corrected.append(w)
                 continue
             fixed = self.correct(w)
             corrected.append(fixed or w)
-            topic.append((fixed, self.idf.get(fixed, self.unknown_idf) if fixed else self.unknown_idf))
+            stem = self.stem(fixed) if fixed else None
+            topic.append((stem, self.idf[stem] if stem else 0.0))
         text = " ".join(corrected)
-        if not text:
-            return Match(text, (), None, 0.0)
-        fuzzy = process.cdist([text], self.texts, scorer=fuzz.token_set_ratio, processor=None, workers=1)[0]
-        ratio = process.cdist([text], self.texts, scorer=fuzz.ratio, processor=None, workers=1)[0]
-        per_example = np.maximum(fuzzy * 0.5 + ratio * 0.5, ratio)
-        per_intent = np.where(self._owner_onehot, per_example[:, None], 0).max(axis=0)
-        total = sum(weight for _, weight in topic)
-        lexical = np.zeros(len(self.intent_ids))
-        if total:
-            for i, words_i in enumerate(self.words_by_intent):
-                lexical[i] = 100 * sum(wt for w, wt in topic if w in words_i) / total
-        else:
-            lexical[:] = 50  # a message of only function words: let the fuzzy score decide
-        known = sum(wt for w, wt in topic if w is not None) / total if total else 1.0
-        combined = self.fuzzy_weight * per_intent + (1 - self.fuzzy_weight) * lexical
+        names = scorers or tuple(k for k in self.weights if k in SCORERS)
+        fuzzy, best_lang = {}, None
+        for name in names:
+            row = process.cdist([text], self._sorted_texts, scorer=SCORERS[name], processor=None)[0]
+            fuzzy[name] = np.maximum.reduceat(row, self._starts).astype(np.float64)
+            if best_lang is None:
+                best_lang = self.langs[self._order[int(np.argmax(row))]]
+        vec = np.zeros(len(self.stems))
+        for stem, weight in topic:
+            if stem is not None:
+                vec[self._word_index[stem]] += weight
+        hits = vec @ self._uses
+        known_weight = sum(wt for stem, wt in topic if stem is not None)
+        unknown_count = sum(stem is None for stem, _ in topic)
+        return Features(text, fuzzy, hits, known_weight, unknown_count, best_lang)
+
+    def combine(self, f: Features) -> np.ndarray:
+        lexical = f.lexical(self.unknown_weight * self.unknown_idf)
+        score = sum(w * (lexical if name == "lexical" else f.fuzzy[name]) for name, w in self.weights.items())
+        return score - self.unknown_penalty * (1 - f.known(self.unknown_weight * self.unknown_idf)) * 100
+
+    def match(self, normalized: str, limit: int = 5) -> Match:
+        if not normalized:
+            return Match("", (), None, 0.0)
+        f = self.features(normalized)
+        combined = self.combine(f)
         order = np.argsort(-combined)[:limit]
-        best_example = int(np.argmax(per_example))
         ranked = tuple((self.intent_ids[i], round(float(combined[i]), 2)) for i in order)
-        return Match(text, ranked, self.langs[best_example], known)
-
-
-_ = utils  # rapidfuzz.utils kept for callers comparing with default_process
+        return Match(f.text, ranked, f.example_language, f.known(self.unknown_weight * self.unknown_idf))

@@ -191,7 +191,7 @@ def test_english_proposal_names_the_partner(engine: Engine) -> None:
     reply = engine.reply("we want to sponsor Interpol with Acme Corp")
     assert (reply.kind, reply.intent, reply.language) == ("answer", "screening.proposal", "en")
     assert reply.screening is not None and reply.screening.partner == "Acme Corp"
-    assert "*Before partnering with *Acme Corp**" in reply.screening.text
+    assert "*Before partnering with Acme Corp*" in reply.screening.text
     assert "`/screen-partner Acme Corp`" in reply.screening.text
 
 
@@ -329,7 +329,7 @@ def test_default_language_can_be_spanish(engine: Engine) -> None:
 
 
 def test_ui_formats_values(engine: Engine) -> None:
-    assert engine.ui("es", "screening_partner", name="Acme") == " con *Acme*"
+    assert engine.ui("es", "screening_partner", name="Acme") == " con Acme"
     assert engine.ui("es-ES", "source") == "Fuente"
     assert engine.ui("fr", "source") == "Source"
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
+import string
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from bot.engine import Engine
 from bot.errors import DataErrors
 from bot.knowledge import ROOT, Paths, load_knowledge
 from bot.screening import ScreeningRun, Verdict
+from bot.slack.blocks import home_view, reply_blocks, run_blocks, topics_blocks
+from bot.slack.modal import screening_modal
 from bot.sources import squash
 
 FIXTURE = Path(__file__).parent / "fixtures" / "third_language"
@@ -143,6 +148,50 @@ def test_topics_in_french(engine: Engine) -> None:
         "interpol.funding": "Comment Interpol est financée",
         "partnerships.forms": "Formes de contribution",
     }
+
+
+
+# --- the fixture's UI strings follow the real ones, and the Slack app renders them ----------------------
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_fixture_ui_keys_match_the_real_english(engine: Engine) -> None:
+    """A key added to the real answers/languages/en.yml must be added to every fixture language too."""
+    real = yaml.safe_load((ROOT / "answers" / "languages" / "en.yml").read_text(encoding="utf-8"))["ui"]
+    for code, language in engine.knowledge.languages.items():
+        assert set(language.ui) == set(real), code
+        for key, text in language.ui.items():
+            assert placeholders(text) == placeholders(real[key]), (code, key)
+
+
+def test_slack_blocks_render_french(engine: Engine) -> None:
+    """Every Slack surface builds in French from the fixture engine: no missing key, within Slack's limits."""
+    answer = engine.reply("Où se trouve le siège d'Interpol ?")  # cites an intro: ui citation_intro
+    funding = engine.reply("qui paie les cotisations d'Interpol ?")  # cites a section: ui citation
+    screening = engine.reply("Notre entreprise veut offrir des licences de logiciels à Interpol")
+    assert answer.language == funding.language == screening.language == "fr"
+    assert {c.section == "intro" for c in answer.citations + funding.citations} == {True, False}
+    run = ScreeningRun(partner_name="Acme", partner_type="for_profit", contributions=("software",),
+                       answers={"shared_values": Verdict.YES}, notes="à suivre", language="fr",
+                       id=7, created_at=datetime(2024, 5, 1))
+    rendered = [
+        reply_blocks(engine, answer, share=True, shared_by="U123"),
+        reply_blocks(engine, funding),
+        reply_blocks(engine, screening, partner="Acme"),
+        reply_blocks(engine, engine.reply("comment réinitialiser mon mot de passe vpn")),
+        topics_blocks(engine, "fr"),
+        run_blocks(engine, "fr", run, saved=True),
+        home_view(engine, "fr", [run]),
+        screening_modal(engine, "fr", partner="Acme"),  # View.to_dict() checks the 24-character title
+    ]
+    text = json.dumps(rendered, ensure_ascii=False)
+    keys = ("share_button", "helpful_button", "screen_button", "topics_intro", "home_title", "modal_title",
+            "field_notes_hint")
+    assert all(engine.ui("fr", key) in text for key in keys)
+    assert "*Source :* _" in text and "<@U123> a partagé" in text and "critères remplis : 1 sur 3" in text
 
 
 # --- validation flags what a French tree is missing ------------------------------------------------------
