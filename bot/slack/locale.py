@@ -26,15 +26,29 @@ class LocaleCache:
         self.ttl, self.error_ttl, self.max_users, self.clock = ttl, error_ttl, max_users, clock
         self._entries: dict[str, tuple[float, str | None]] = {}
         self._lock = threading.Lock()
+        self._fetching: dict[str, threading.Lock] = {}  # one users.info call per user, however many events race
 
     def get(self, client: WebClient, user_id: str | None) -> str | None:
         if not user_id:
             return None
-        now = self.clock()
+        cached = self._cached(user_id)
+        if cached is not None:
+            return cached[1]
+        with self._lock:
+            user_lock = self._fetching.setdefault(user_id, threading.Lock())
+        with user_lock:
+            cached = self._cached(user_id)
+            if cached is not None:
+                return cached[1]
+            return self._fetch(client, user_id)
+
+    def _cached(self, user_id: str) -> tuple[float, str | None] | None:
         with self._lock:
             cached = self._entries.get(user_id)
-        if cached and cached[0] > now:
-            return cached[1]
+        return cached if cached and cached[0] > self.clock() else None
+
+    def _fetch(self, client: WebClient, user_id: str) -> str | None:
+        now = self.clock()
         try:
             response = client.users_info(user=user_id, include_locale=True)
             locale, ttl = (response.get("user") or {}).get("locale"), self.ttl
@@ -45,5 +59,6 @@ class LocaleCache:
         with self._lock:
             if len(self._entries) >= self.max_users:
                 self._entries.clear()
+                self._fetching.clear()
             self._entries[user_id] = (now + ttl, locale)
         return locale
