@@ -108,10 +108,12 @@ class Engine:
 
     def _decide(self, match: Match) -> tuple[str, list[tuple[str, float]]]:
         t = self.thresholds
-        if not match.ranked or match.ranked[0][1] < t.clarify:
+        intents = self.knowledge.intents
+        if not match.ranked or match.ranked[0][1] < t.clarify or intents[match.ranked[0][0]].kind == "out_of_scope":
             return "fallback", []
         best = match.ranked[0][1]
-        close = [(i, s) for i, s in match.ranked[:3] if s >= t.clarify and best - s <= t.margin]
+        close = [(i, s) for i, s in match.ranked[:3]
+                 if s >= t.clarify and best - s <= t.margin and intents[i].kind != "out_of_scope"]
         if best >= t.answer and len(close) == 1:
             return "answer", close
         if len(close) >= 2:
@@ -160,7 +162,7 @@ class Engine:
         closest = [i for i, _ in match.ranked if intents[i].kind == "answer"][:3] if match else []
         if not closest:
             closest = ["interpol.overview", "partnerships.overview", "partnerships.due_diligence"]
-            closest = [i for i in closest if i in intents] or [i.id for i in intents.values()][:3]
+            closest = [i for i in closest if i in intents] or [t.intent for t in self.topics(lang)][:3]
         return Reply(kind="fallback", intent=None, language=lang,
                      text=self.ui(lang, "fallback_empty" if empty else "fallback"),
                      suggestions=self._suggest(closest, lang), score=match.ranked[0][1] if match else 0.0,

@@ -12,7 +12,8 @@ from bot.sources import Document, load_documents, squash
 from bot.yamlfile import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("answer", "smalltalk")
+# out_of_scope: negative examples (as Rasa's out_of_scope intent): matching one means "not in the sources".
+KINDS = ("answer", "smalltalk", "out_of_scope")
 MAX_QUOTE = 300
 MAX_LABEL = 60
 
@@ -223,7 +224,8 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
         return None
     kind = raw.get("kind", "answer")
     errs.check(kind in KINDS, path, f"{key}.kind", f"{kind!r}; expected one of {KINDS}")
-    label = _per_language(raw.get("label"), langs, path, f"{key}.label", errs)
+    rejecting = kind == "out_of_scope"
+    label = {} if rejecting else _per_language(raw.get("label"), langs, path, f"{key}.label", errs)
     for lang, text in label.items():
         errs.check(len(text) <= MAX_LABEL, path, f"{key}.label.{lang}", f"longer than {MAX_LABEL} characters")
     examples_raw = raw.get("examples")
@@ -239,6 +241,12 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
         errs.check(not extra, path, f"{key}.examples", f"languages not configured: {extra}")
     related = raw.get("related") or []
     errs.check(isinstance(related, list), path, f"{key}.related", "expected a list of intent IDs")
+    if rejecting:
+        errs.check(answer is None, answer[0] if answer else path, f"answers.{intent_id}",
+                   "an out_of_scope intent is never answered: remove its answer")
+        errs.check(not related, path, f"{key}.related", "an out_of_scope intent has no follow-ups")
+        return Intent(id=intent_id, file=path.name, kind=kind, screening_prompt=False, label={}, related=(),
+                      examples=examples, answer={}, sources=())
     if answer is None:
         errs.add(path, key, "no answer in answers/*.yml")
         return None
@@ -304,8 +312,9 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
         errs.check(intent_id in intents, apath, f"answers.{intent_id}", "no intent with this ID in intents/")
     for intent in intents.values():
         for rel in intent.related:
-            errs.check(rel in intents and rel != intent.id, paths.intents / intent.file,
-                       f"intents.{intent.id}.related", f"{rel!r} is not another intent's ID")
+            errs.check(rel in intents and rel != intent.id and intents[rel].kind != "out_of_scope",
+                       paths.intents / intent.file, f"intents.{intent.id}.related",
+                       f"{rel!r} is not another answerable intent's ID")
     _check_examples_unique(intents, paths.intents, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
     if errs.errors:
