@@ -57,11 +57,13 @@ def cross_validation(knowledge, vocab: dict, folds: int = 5, seed: int = 7):
     return stack(feats), labels
 
 
-def decide(score: np.ndarray, threshold: float, margin: float, rejecting: np.ndarray) -> np.ndarray:
+def decide(score: np.ndarray, threshold: float, margin: float, rejecting: np.ndarray, veto: float) -> np.ndarray:
     """Index of the answered intent per row, -1 where the engine would clarify or fall back (as Engine._decide)."""
-    top2 = np.sort(score, axis=1)[:, -2:]
-    best = np.argmax(score, axis=1)
-    ok = (top2[:, 1] >= threshold) & (top2[:, 1] - top2[:, 0] > margin) & ~rejecting[best]
+    topics = np.where(rejecting[None, :], -np.inf, score)
+    top2 = np.sort(topics, axis=1)[:, -2:]
+    best = np.argmax(topics, axis=1)
+    vetoed = score[:, rejecting].max(axis=1) > top2[:, 1] + veto
+    ok = (top2[:, 1] >= threshold) & (top2[:, 1] - top2[:, 0] > margin) & ~vetoed
     return np.where(ok, best, -1)
 
 
@@ -108,19 +110,20 @@ def main() -> None:
             return s - pen * (1 - f[f"known@{unk}"])[:, None] * 100
 
         s_in, s_oos, s_cv = score(f_in), score(f_oos), score(f_cv)
-        for threshold in range(40, 86, 2):
-            for margin in (0, 1, 2, 3):
-                d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting) for s in (s_in, s_oos, s_cv))
-                acc = (d_in == y_in).mean()
-                cv = (d_cv == y_cv).mean()
-                rej = (d_oos == -1).mean()
-                rej_near = (d_oos[near] == -1).mean()
-                false_rej = (d_in == -1).mean()
-                # Balanced objective; CV keeps it honest where dev is small.
-                objective = 0.35 * acc + 0.15 * cv + 0.3 * rej + 0.2 * rej_near
-                results.append((objective, acc, cv, rej, rej_near, false_rej, weights, (pen, unk), threshold, margin))
+        for threshold, margin, veto in itertools.product(range(40, 86, 2), (0, 1, 2), (-4, -2, 0, 2, 4, 8)):
+            d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto) for s in (s_in, s_oos, s_cv))
+            acc = (d_in == y_in).mean()
+            cv = (d_cv == y_cv).mean()
+            rej = (d_oos == -1).mean()
+            rej_near = (d_oos[near] == -1).mean()
+            false_rej = (d_in == -1).mean()
+            # Balanced objective; CV keeps it honest where dev is small.
+            objective = 0.35 * acc + 0.15 * cv + 0.3 * rej + 0.2 * rej_near
+            results.append((objective, acc, cv, rej, rej_near, false_rej, weights, (pen, unk), threshold,
+                            (margin, veto)))
     results.sort(key=lambda r: -r[0])
-    print("objective  dev-acc  cv-acc  oos-rej  near-rej  false-rej  weights  (penalty, unknown weight)  threshold  margin")
+    print("objective  dev-acc  cv-acc  oos-rej  near-rej  false-rej  weights  (penalty, unknown weight)  threshold"
+          "  (margin, veto margin)")
     for r in results[: args.top]:
         w = {k: round(v, 2) for k, v in r[6].items()}
         print(f"{r[0]:.4f}  {r[1]:.3f}  {r[2]:.3f}  {r[3]:.3f}  {r[4]:.3f}  {r[5]:.3f}  {w}  {r[7]}  {r[8]}  {r[9]}")

@@ -24,6 +24,7 @@ class Thresholds:
     answer: float
     clarify: float
     margin: float
+    out_of_scope_margin: float
     max_input: int
 
     @classmethod
@@ -32,6 +33,7 @@ class Thresholds:
             answer=float(matching.get("answer_threshold", 60)),
             clarify=float(matching.get("clarify_threshold", 50)),
             margin=float(matching.get("clarify_margin", 4)),
+            out_of_scope_margin=float(matching.get("out_of_scope_margin", 0)),
             max_input=int(matching.get("max_input_chars", 1000)),
         )
 
@@ -74,15 +76,18 @@ class Engine:
         if outcome_kind == "answer":
             partner = extract_partner(text, self._common, _NOT_PARTNERS)
             return self._answer(self.knowledge.intents[chosen[0][0]], detection, chosen[0][1], match, partner)
+        note = self._language_note(detection)
         if outcome_kind == "clarify":
-            return self._clarify(lang, chosen, match)
-        return self._fallback(lang, match)
+            return replace(self._clarify(lang, chosen, match), note=note)
+        return replace(self._fallback(lang, match), note=note)
 
     def answer(self, intent_id: str, language: str, partner: str | None = None) -> Reply:
-        """The reply for a known intent (a follow-up or clarify button); no matching involved."""
+        """The reply for an answerable intent (a follow-up or clarify button); KeyError for any other ID."""
         lang = language if language in self.languages else self.default_language
-        detection = Detection(lang, lang, "button")
-        return self._answer(self.knowledge.intents[intent_id], detection, 100.0, None, partner)
+        intent = self.knowledge.intents[intent_id]
+        if intent.kind == "out_of_scope":
+            raise KeyError(intent_id)
+        return self._answer(intent, Detection(lang, lang, "button"), 100.0, None, partner)
 
     def topics(self, language: str) -> list[Suggestion]:
         """Every answerable topic, labelled in `language`."""
@@ -109,11 +114,15 @@ class Engine:
     def _decide(self, match: Match) -> tuple[str, list[tuple[str, float]]]:
         t = self.thresholds
         intents = self.knowledge.intents
-        if not match.ranked or match.ranked[0][1] < t.clarify or intents[match.ranked[0][0]].kind == "out_of_scope":
+        ranked = [(i, s) for i, s in match.ranked if intents[i].kind != "out_of_scope"]
+        vetoes = [s for i, s in match.ranked if intents[i].kind == "out_of_scope"]
+        if not ranked or ranked[0][1] < t.clarify:
             return "fallback", []
-        best = match.ranked[0][1]
-        close = [(i, s) for i, s in match.ranked[:3]
-                 if s >= t.clarify and best - s <= t.margin and intents[i].kind != "out_of_scope"]
+        best = ranked[0][1]
+        # The negative examples veto only when clearly closer than any topic.
+        if vetoes and vetoes[0] > best + t.out_of_scope_margin:
+            return "fallback", []
+        close = [(i, s) for i, s in ranked[:3] if s >= t.clarify and best - s <= t.margin]
         if best >= t.answer and len(close) == 1:
             return "answer", close
         if len(close) >= 2:
@@ -127,10 +136,7 @@ class Engine:
     def _answer(self, intent: Intent, detection: Detection, score: float, match: Match | None,
                 partner: str | None) -> Reply:
         lang = detection.language
-        note = None
-        if detection.detected and detection.detected not in self.languages:
-            names = ", ".join(self.knowledge.languages[c].name for c in self.languages)
-            note = self.ui(lang, "language_note", languages=names, language=self.knowledge.languages[lang].name)
+        note = self._language_note(detection)
         return Reply(
             kind="smalltalk" if intent.kind == "smalltalk" else "answer",
             intent=intent.id,
@@ -143,6 +149,14 @@ class Engine:
             note=note,
             candidates=match.ranked if match else (),
         )
+
+    def _language_note(self, detection: Detection) -> str | None:
+        """For a message in a language we have no answers in: say which languages we answer in."""
+        if not detection.detected or detection.detected in self.languages:
+            return None
+        names = " / ".join(self.knowledge.languages[c].name for c in self.languages)
+        lang = detection.language
+        return self.ui(lang, "language_note", languages=names, language=self.knowledge.languages[lang].name)
 
     def _screening_prompt(self, lang: str, partner: str | None) -> ScreeningPrompt:
         questions = tuple(c.question[lang] for c in self.checklist.criteria)

@@ -31,6 +31,7 @@ class LanguageDetector:
         self.foreign_min_words = int(params.get("foreign_min_words", 3))
         self.min_lead = float(params.get("min_lead", 0.5))
         self.full_model_words = int(params.get("full_model_words", 4))
+        self.foreign_max_share = float(params.get("foreign_max_share", 0.5))
         # Words that only one language's examples and stopwords use: the strongest evidence we have.
         vocab: dict[str, set[str]] = {code: set(lang.stopwords) for code, lang in knowledge.languages.items()}
         for intent in knowledge.intents.values():
@@ -75,8 +76,9 @@ class LanguageDetector:
             votes[code] += say * p
         ordered = sorted(votes.items(), key=lambda kv: -kv[1])
         lead = ordered[0][1] - (ordered[1][1] if len(ordered) > 1 else 0.0)
+        # French shares "se", "le", "de" with Spanish: a confident foreign guess wins unless most words are ours.
         if (guess and guess not in self.languages and confidence >= self.foreign_confidence
-                and len(words) >= self.foreign_min_words and evidence < 1):
+                and len(words) >= self.foreign_min_words and evidence / len(words) < self.foreign_max_share):
             return Detection(self.default, guess, "model")
         if words and lead >= self.min_lead:
             return Detection(ordered[0][0], ordered[0][0], "vocabulary" if evidence else "model")

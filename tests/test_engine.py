@@ -176,9 +176,15 @@ def test_partnership_answers_carry_the_screening_prompt(engine: Engine, intent_i
 
 
 def test_other_answers_have_no_screening_prompt(engine: Engine) -> None:
-    for intent_id in engine.knowledge.intents:
-        if intent_id not in SCREENING_INTENTS:
+    for intent_id, intent in engine.knowledge.intents.items():
+        if intent_id not in SCREENING_INTENTS and intent.kind != "out_of_scope":
             assert engine.answer(intent_id, "en").screening is None, intent_id
+
+
+@pytest.mark.parametrize("intent_id", ["out_of_scope", "no.such.intent"])
+def test_answer_refuses_an_unanswerable_id(engine: Engine, intent_id: str) -> None:
+    with pytest.raises(KeyError):
+        engine.answer(intent_id, "es")
 
 
 def test_screening_prompt_in_spanish_is_spanish(engine: Engine) -> None:
@@ -196,9 +202,10 @@ def test_english_proposal_names_the_partner(engine: Engine) -> None:
 
 
 def test_spanish_proposal_names_the_partner(engine: Engine) -> None:
+    # Matched to screening.proposal or partnerships.forms (the evaluation measures which): both prompt screening.
     reply = engine.reply("Banco Santander quiere donar equipos a Interpol")
-    got = (reply.kind, reply.intent, reply.language)
-    assert got == ("answer", "screening.proposal", "es"), reply.candidates[:3]
+    got = (reply.kind, reply.intent in SCREENING_INTENTS, reply.language)
+    assert got == ("answer", True, "es"), reply.candidates[:3]
     assert reply.screening is not None and "Santander" in reply.screening.partner
     assert "Antes de colaborar con" in reply.screening.text and "Santander" in reply.screening.text
     assert "/screen-partner" in reply.screening.text and "Before partnering" not in reply.screening.text
@@ -221,6 +228,8 @@ def test_named_partner_in_other_proposals(engine: Engine, text: str, partner: st
 
 def test_answer_for_every_intent_and_language(engine: Engine) -> None:
     for intent in engine.knowledge.intents.values():
+        if intent.kind == "out_of_scope":
+            continue
         for lang in engine.languages:
             reply = engine.answer(intent.id, lang)
             assert reply.kind == ("smalltalk" if intent.kind == "smalltalk" else "answer")
@@ -290,7 +299,7 @@ def test_language_note_names_the_configured_languages(engine: Engine, lang: str)
     assert reply.language == lang and reply.text == intent.answer[lang]
     template = engine.knowledge.languages[lang].ui["language_note"]
     name = engine.knowledge.languages[lang].name
-    assert reply.note == template.format(languages="English, español", language=name)
+    assert reply.note == template.format(languages="English / español", language=name)
     assert "English" in reply.note and "español" in reply.note
 
 

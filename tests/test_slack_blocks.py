@@ -33,7 +33,7 @@ def oversized(tmp_path):
     """The real engine over knowledge with one absurd answer: 9,000 characters, 60 sources, 30 follow-ups."""
     base = shared_engine()
     intents = dict(base.knowledge.intents)
-    others = [i for i in intents if i != "interpol.overview"]
+    others = [i for i, x in intents.items() if i != "interpol.overview" and x.kind != "out_of_scope"]
     long_label = "A topic label far longer than any button may show " * 3
     intents[others[0]] = replace(intents[others[0]], label={"en": long_label, "es": long_label})
     quote = Citation("000", "A title", "A section", "word " * 200)
