@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,20 +202,26 @@ def _load_checklist(path: Path, langs: list[str], docs: dict[str, Document], err
     )
 
 
-def _load_answers(directory: Path, errs: _Collector) -> dict[str, tuple[Path, dict]]:
-    answers: dict[str, tuple[Path, dict]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        if path.name == "checklist.yml":
-            continue
+def _entries(paths: list[Path], key: str, errs: _Collector) -> Iterator[tuple[Path, str, Any]]:
+    """Every `key:` entry of every file, once: a second file defining the same ID is an error."""
+    seen: dict[str, Path] = {}
+    for path in paths:
         data = load_yaml(path)
-        if not errs.check(isinstance(data, dict) and isinstance(data.get("answers"), dict), path, "answers",
-                          "expected a mapping 'answers:' of intent ID to answer"):
+        if not errs.check(isinstance(data, dict) and isinstance(data.get(key), dict), path, key,
+                          f"expected a mapping '{key}:' of intent ID to its content"):
             continue
-        for intent_id, raw in data["answers"].items():
-            if intent_id in answers:
-                errs.add(path, f"answers.{intent_id}", f"duplicate: also answered in {answers[intent_id][0].name}")
-            answers[intent_id] = (path, raw)
-    return answers
+        for entry_id, raw in data[key].items():
+            entry_id = str(entry_id)
+            if entry_id in seen:
+                errs.add(path, f"{key}.{entry_id}", f"duplicate ID: also in {seen[entry_id].name}")
+                continue
+            seen[entry_id] = path
+            yield path, entry_id, raw
+
+
+def _load_answers(directory: Path, errs: _Collector) -> dict[str, tuple[Path, dict]]:
+    files = [p for p in sorted(directory.glob("*.yml")) if p.name != "checklist.yml"]
+    return {entry_id: (path, raw) for path, entry_id, raw in _entries(files, "answers", errs)}
 
 
 def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict] | None,
@@ -294,20 +301,11 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
     errs.check(default in languages, matching_path, "matching.default_language", f"{default!r} not configured")
     answers = _load_answers(paths.answers, errs)
     intents: dict[str, Intent] = {}
-    for path in sorted(paths.intents.glob("*.yml")):
-        if path == matching_path:
-            continue
-        data = load_yaml(path)
-        if not errs.check(isinstance(data, dict) and isinstance(data.get("intents"), dict), path, "intents",
-                          "expected a mapping 'intents:' of intent ID to intent"):
-            continue
-        for intent_id, raw in data["intents"].items():
-            if intent_id in intents:
-                errs.add(path, f"intents.{intent_id}", f"duplicate ID: also in {intents[intent_id].file}")
-                continue
-            intent = _load_intent(str(intent_id), raw, path, answers.get(intent_id), langs, docs, errs)
-            if intent:
-                intents[intent.id] = intent
+    files = [p for p in sorted(paths.intents.glob("*.yml")) if p != matching_path]
+    for path, intent_id, raw in _entries(files, "intents", errs):
+        intent = _load_intent(intent_id, raw, path, answers.get(intent_id), langs, docs, errs)
+        if intent:
+            intents[intent.id] = intent
     for intent_id, (apath, _) in answers.items():
         errs.check(intent_id in intents, apath, f"answers.{intent_id}", "no intent with this ID in intents/")
     for intent in intents.values():

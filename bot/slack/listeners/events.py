@@ -36,20 +36,18 @@ def answer(
     log_reply(surface, text, reply)
 
 
+def _answer_event(deps: Deps, client: WebClient, event: dict, thread_ts: str | None, surface: str) -> None:
+    answer(deps, client, text=event.get("text") or "", user=event.get("user"), channel=event["channel"],
+           thread_ts=thread_ts, surface=surface)
+
+
 def register(app: App, deps: Deps) -> None:
     @app.event("app_mention")
     def on_mention(event: dict, client: WebClient) -> None:
         if _from_a_bot(event) or event.get("subtype"):
             return
-        answer(
-            deps,
-            client,
-            text=event.get("text") or "",
-            user=event.get("user"),
-            channel=event["channel"],
-            thread_ts=event.get("thread_ts") or event["ts"],
-            surface="mention",
-        )
+        # In a channel the reply always goes in a thread: the message's own, or one it starts.
+        _answer_event(deps, client, event, thread_ts=event.get("thread_ts") or event["ts"], surface="mention")
 
     @app.event("message")
     def on_message(event: dict, client: WebClient) -> None:
@@ -57,12 +55,4 @@ def register(app: App, deps: Deps) -> None:
         # message in our DM is answered: no edits (message_changed), deletions, bot posts or other subtypes.
         if event.get("channel_type") != "im" or event.get("subtype") or _from_a_bot(event):
             return
-        answer(
-            deps,
-            client,
-            text=event.get("text") or "",
-            user=event.get("user"),
-            channel=event["channel"],
-            thread_ts=event.get("thread_ts"),
-            surface="dm",
-        )
+        _answer_event(deps, client, event, thread_ts=event.get("thread_ts"), surface="dm")
