@@ -56,6 +56,10 @@ class Engine:
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
         return cls(load_knowledge(paths), default_language)
 
+    def warm(self) -> None:
+        """Load the language model now, so the first user does not wait for it (about 0.5 s)."""
+        self.detector.warm()
+
     @property
     def checklist(self):
         return self.knowledge.checklist

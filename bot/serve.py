@@ -67,7 +67,7 @@ def configure_logging(level: str) -> None:
 
 def build(settings: Settings) -> tuple[Engine, Store]:
     engine = Engine.load(default_language=settings.default_language)
-    engine.reply("hello")  # loads the language model now rather than during the first Slack request
+    engine.warm()
     return engine, Store(settings.database_url)
 
 
