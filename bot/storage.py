@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -98,6 +99,9 @@ _CSV_FIXED_HEAD = ["id", "created_at", "partner_name", "partner_type", "contribu
 # Spreadsheets run cells starting with these as formulas (OWASP CSV injection list).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CREATE_ATTEMPTS = 3
+# Slack retries an event within minutes; a day of event IDs is ample, and pruning keeps the table small.
+EVENT_MEMORY = timedelta(days=1)
+PRUNE_EVERY = 500  # claims between prunes, per process
 
 
 class Store:
@@ -109,6 +113,7 @@ class Store:
         # Bolt handlers run in worker threads; SQLAlchemy's pool already serialises use of a connection.
         connect_args = {"check_same_thread": False} if is_sqlite else {}
         self.engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        self._claims = itertools.count(1)
         if create_schema:
             self.create_schema()
 
@@ -128,12 +133,14 @@ class Store:
                         raise
 
     def claim_event(self, event_id: str) -> bool:
-        """True the first time any process claims event_id, False on every later call."""
+        """True the first time any process claims event_id, False on every later call (within EVENT_MEMORY)."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(processed_events).values(event_id=event_id, seen_at=_now()))
         except IntegrityError:
             return False
+        if next(self._claims) % PRUNE_EVERY == 0:
+            self.prune_events(EVENT_MEMORY)
         return True
 
     def prune_events(self, older_than: timedelta) -> int:

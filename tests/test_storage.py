@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from bot import storage
 from bot.screening import ScreeningRun, Verdict
 from bot.storage import Store, feedback, processed_events, screening_runs
 
@@ -201,6 +202,17 @@ def test_prune_events(store: Store) -> None:
     assert store.claim_event("EvOld") is True  # forgotten, so claimable again
     assert store.claim_event("EvNew") is False
     assert store.prune_events(timedelta(days=1)) == 0
+
+
+def test_claims_prune_old_events_on_their_own(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(storage, "PRUNE_EVERY", 2)
+    old = datetime.now(UTC) - storage.EVENT_MEMORY - timedelta(hours=1)
+    with store.engine.begin() as conn:
+        conn.execute(insert(processed_events).values(event_id="EvStale", seen_at=old))
+    assert store.claim_event("Ev1") and store.claim_event("Ev2")  # the second claim prunes
+    with store.engine.connect() as conn:
+        left = {row.event_id for row in conn.execute(select(processed_events.c.event_id))}
+    assert left == {"Ev1", "Ev2"}
 
 
 def test_tables_start_empty(store: Store) -> None:
