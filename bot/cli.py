@@ -22,6 +22,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.config import Settings
 
     settings = Settings.from_env()
+    if any((settings.bot_token, settings.signing_secret, settings.app_token)):
+        settings.require_slack()  # some Slack settings but not a usable set: say which, don't chat silently
     if settings.mode == "local":
         from bot.chat import chat
         from bot.engine import Engine

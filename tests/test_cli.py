@@ -146,6 +146,24 @@ def test_no_slack_env_runs_the_terminal_chat(env: dict[str, str], knowledge) -> 
     assert "terminal chat" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s3cret"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxp-wrong-kind", "SLACK_SIGNING_SECRET": "s3cret"}, "SLACK_BOT_TOKEN"),
+        ({"PORT": "eighty"}, "PORT"),
+    ],
+)
+def test_incomplete_or_bad_slack_config_fails_at_start_with_one_line(env: dict[str, str], extra, named) -> None:
+    result = bot({**env, **extra}, stdin="hola\n")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0]
+    assert "s3cret" not in result.stderr and "xoxp-wrong-kind" not in result.stderr
+    assert result.stdout == ""  # no chat started
+
+
 def test_validate_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate"]) == 0
     assert capsys.readouterr().out.startswith("OK:")
