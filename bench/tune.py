@@ -72,12 +72,13 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=8)
     parser.add_argument("--stem", type=int, default=0)
     parser.add_argument("--answer-words", action="store_true")
+    parser.add_argument("--typo", type=float, default=82, help="typo-correction cutoff (fuzz.ratio)")
     parser.add_argument("--quick", action="store_true", help="fewer scorer combinations")
     parser.add_argument("--fast", action="store_true", help="only scorers that cost what ratio costs (p99 < 2 ms)")
     args = parser.parse_args()
     knowledge = load_knowledge()
     ids = list(knowledge.intents)
-    vocab = {"stem_length": args.stem, "answer_words": args.answer_words}
+    vocab = {"stem_length": args.stem, "answer_words": args.answer_words, "typo_cutoff": args.typo}
     matcher = Matcher(knowledge, scoring={"weights": {}, **vocab})
     cases = evaluation.load_cases(evaluation.split_files("dev"))
     dev_in = [c for c in cases if c.intent]

@@ -143,9 +143,12 @@ def test_long_input_is_truncated_not_rejected(engine: Engine) -> None:
     assert reply.language == "en"
 
 
-def test_mixed_language_message_answers_its_topic(engine: Engine) -> None:
+def test_mixed_language_message_answers_its_topic_or_offers_it_first(engine: Engine) -> None:
     reply = engine.reply(ODD["mixed_languages"])
-    assert (reply.kind, reply.intent) == ("answer", "interpol.headquarters"), reply.candidates[:3]
+    if reply.kind == "answer":
+        assert reply.intent == "interpol.headquarters", reply.candidates[:3]
+    else:  # a near-tie with the out-of-scope examples ("where is europol based") may decline: then offer it
+        assert reply.kind in ("fallback", "clarify") and reply.suggestions[0].intent == "interpol.headquarters"
     assert reply.language in ("en", "es")
 
 
