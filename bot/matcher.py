@@ -32,12 +32,6 @@ class Match:
 
     text: str  # the normalised, typo-corrected text that was scored
     ranked: tuple[tuple[str, float], ...]
-    example_language: str | None  # language of the single closest example
-    known: float  # share of the message's topic words (IDF-weighted) that the knowledge uses, 0-1
-
-    @property
-    def best(self) -> tuple[str, float] | None:
-        return self.ranked[0] if self.ranked else None
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,6 @@ class Features:
     hits: np.ndarray  # per intent, the IDF weight of the message's topic words its examples use
     known_weight: float  # IDF weight of the message's topic words that some intent uses
     unknown_count: int  # topic words no intent uses
-    example_language: str | None
 
     def lexical(self, unknown_weight: float) -> np.ndarray:
         """Per intent, the weighted share of the message's topic words it uses, 0-100."""
@@ -77,18 +70,16 @@ class Matcher:
         self.answer_words = bool(params.get("answer_words", False))
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
         self.intent_ids = list(knowledge.intents)
-        texts, owners, langs = [], [], []
+        texts, owners = [], []
         for i, intent in enumerate(knowledge.intents.values()):
-            for lang, examples in intent.examples.items():
+            for examples in intent.examples.values():
                 for example in examples:
                     texts.append(normalize(example))
                     owners.append(i)
-                    langs.append(lang)
-        self.texts, self.langs = texts, langs
+        self.texts = texts
         self.owners = np.asarray(owners)
         # Examples sorted by intent, so a per-intent maximum is one reduceat over the score row.
         order = np.argsort(self.owners, kind="stable")
-        self._order = order
         self._starts = np.searchsorted(self.owners[order], np.arange(len(self.intent_ids)))
         self._sorted_texts = [texts[i] for i in order]
         self._word_sorted_texts = [_sort_words(t) for t in self._sorted_texts]
@@ -157,14 +148,12 @@ class Matcher:
             topic.append((stem, self.idf[stem] if stem else 0.0))
         text = " ".join(corrected)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
-        fuzzy, best_lang = {}, None
+        fuzzy = {}
         for name in names:
             presorted = name in _PRESORTED
             query, choices = (_sort_words(text), self._word_sorted_texts) if presorted else (text, self._sorted_texts)
             row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
             fuzzy[name] = np.maximum.reduceat(row, self._starts).astype(np.float64)
-            if best_lang is None:
-                best_lang = self.langs[self._order[int(np.argmax(row))]]
         vec = np.zeros(len(self.stems))
         for stem, weight in topic:
             if stem is not None:
@@ -172,7 +161,7 @@ class Matcher:
         hits = vec @ self._uses
         known_weight = sum(wt for stem, wt in topic if stem is not None)
         unknown_count = sum(stem is None for stem, _ in topic)
-        return Features(text, fuzzy, hits, known_weight, unknown_count, best_lang)
+        return Features(text, fuzzy, hits, known_weight, unknown_count)
 
     def combine(self, f: Features) -> np.ndarray:
         lexical = f.lexical(self.unknown_weight * self.unknown_idf)
@@ -181,9 +170,9 @@ class Matcher:
 
     def match(self, normalized: str, limit: int = 5) -> Match:
         if not normalized:
-            return Match("", (), None, 0.0)
+            return Match("", ())
         f = self.features(normalized)
         combined = self.combine(f)
         order = np.argsort(-combined)[:limit]
         ranked = tuple((self.intent_ids[i], round(float(combined[i]), 2)) for i in order)
-        return Match(f.text, ranked, f.example_language, f.known(self.unknown_weight * self.unknown_idf))
+        return Match(f.text, ranked)

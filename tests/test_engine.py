@@ -382,7 +382,7 @@ def test_decide_answers_clarifies_or_falls_back(engine: Engine) -> None:
     assert t.clarify <= t.answer
 
     def decide(*ranked: tuple[str, float]) -> tuple[str, list]:
-        return engine._decide(Match("x", ranked, "en", 1.0))
+        return engine._decide(Match("x", ranked))
 
     high, low = t.answer + 5, t.clarify - 1
     assert decide(("interpol.history", high), ("interpol.funding", high - t.margin - 1))[0] == "answer"
@@ -393,7 +393,7 @@ def test_decide_answers_clarifies_or_falls_back(engine: Engine) -> None:
 
 
 def test_clarify_reply_offers_the_close_intents(engine: Engine) -> None:
-    match = Match("x", (("partnerships.benefits", 80.0), ("partnerships.business_benefits", 79.0)), "es", 1.0)
+    match = Match("x", (("partnerships.benefits", 80.0), ("partnerships.business_benefits", 79.0)))
     reply = engine._clarify("es", list(match.ranked), match)
     assert reply.kind == "clarify" and reply.intent is None and reply.citations == ()
     assert reply.text == engine.ui("es", "clarify")
