@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,11 @@ class Intent:
     examples: dict[str, tuple[str, ...]]
     answer: dict[str, str]
     sources: tuple[Citation, ...]
+
+    @cached_property
+    def normalized(self) -> dict[str, tuple[str, ...]]:
+        """The examples as the matcher compares them; computed once for validation, matcher and detector."""
+        return {lang: tuple(normalize(x) for x in items) for lang, items in self.examples.items()}
 
 
 @dataclass(frozen=True)
@@ -241,9 +247,11 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
         for lang in langs:
             items = examples_raw.get(lang)
             if errs.check(isinstance(items, list) and items, path, f"{key}.examples.{lang}", "no examples"):
-                bad = [x for x in items if not isinstance(x, str) or not normalize(x)]
+                good, bad = [], []
+                for x in items:
+                    (good if isinstance(x, str) and normalize(x) else bad).append(x)
                 errs.check(not bad, path, f"{key}.examples.{lang}", f"empty or non-text examples: {bad[:3]}")
-                examples[lang] = tuple(str(x) for x in items if isinstance(x, str) and normalize(x))
+                examples[lang] = tuple(good)
         extra = sorted(set(examples_raw) - set(langs))
         errs.check(not extra, path, f"{key}.examples", f"languages not configured: {extra}")
     related = raw.get("related") or []
@@ -277,8 +285,7 @@ def _check_examples_unique(intents: dict[str, Intent], directory: Path, errs: _C
     seen: dict[str, str] = {}
     for intent in intents.values():
         for lang, items in intent.examples.items():
-            for example in items:
-                norm = normalize(example)
+            for example, norm in zip(items, intent.normalized[lang], strict=True):
                 other = seen.get(norm)
                 if other and other != intent.id:
                     errs.add(directory / intent.file, f"intents.{intent.id}.examples.{lang}",

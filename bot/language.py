@@ -8,7 +8,6 @@ from functools import cached_property
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from bot.knowledge import Knowledge
-from bot.normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,9 @@ class LanguageDetector:
         # Words that only one language's examples and stopwords use: the strongest evidence we have.
         vocab: dict[str, set[str]] = {code: set(lang.stopwords) for code, lang in knowledge.languages.items()}
         for intent in knowledge.intents.values():
-            for code, examples in intent.examples.items():
+            for code, examples in intent.normalized.items():
                 for example in examples:
-                    vocab[code].update(normalize(example).split())
+                    vocab[code].update(example.split())
         self._own = {
             code: words - set().union(*(v for c, v in vocab.items() if c != code)) for code, words in vocab.items()
         }

@@ -72,10 +72,9 @@ class Matcher:
         self.intent_ids = list(knowledge.intents)
         texts, owners = [], []
         for i, intent in enumerate(knowledge.intents.values()):
-            for examples in intent.examples.values():
-                for example in examples:
-                    texts.append(normalize(example))
-                    owners.append(i)
+            for examples in intent.normalized.values():
+                texts.extend(examples)
+                owners.extend([i] * len(examples))
         self.texts = texts
         self.owners = np.asarray(owners)
         # Examples sorted by intent, so a per-intent maximum is one reduceat over the score row.
