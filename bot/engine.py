@@ -50,7 +50,8 @@ class Engine:
         self.thresholds = Thresholds.from_config(knowledge.matching)
         self.languages = tuple(knowledge.languages)
         self.default_language = knowledge.default_language
-        self._common = frozenset(self.matcher.idf) | self.matcher.stopwords
+        # Whole words, not the matcher's stems: partner names are compared word by word.
+        self._common = frozenset(self.matcher.vocabulary) | self.matcher.stopwords
 
     @classmethod
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:

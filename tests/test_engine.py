@@ -211,6 +211,13 @@ def test_spanish_proposal_names_the_partner(engine: Engine) -> None:
     assert "/screen-partner" in reply.screening.text and "Before partnering" not in reply.screening.text
 
 
+def test_a_capitalised_common_word_is_not_a_partner_name(engine: Engine) -> None:
+    # "Foundation" is a word the examples use, longer than the matcher's six-letter stems.
+    reply = engine.reply("Our Foundation wants to donate laptops to Interpol")
+    assert reply.screening is not None, reply.candidates[:3]
+    assert reply.screening.partner is None and "Before partnering*" in reply.screening.text
+
+
 @pytest.mark.parametrize(
     ("text", "partner", "lang"),
     [
