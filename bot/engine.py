@@ -179,9 +179,9 @@ class Engine:
     def _fallback(self, lang: str, match: Match | None, empty: bool = False) -> Reply:
         intents = self.knowledge.intents
         closest = [i for i, _ in match.ranked if intents[i].kind == "answer"][:3] if match else []
-        if not closest:
-            closest = ["interpol.overview", "partnerships.overview", "partnerships.due_diligence"]
-            closest = [i for i in closest if i in intents] or [t.intent for t in self.topics(lang)][:3]
+        if not closest:  # nothing to go on (an empty message): the starter topics the knowledge names
+            starters = self.knowledge.matching.get("fallback_topics") or [t.intent for t in self.topics(lang)]
+            closest = list(starters)[:3]
         return Reply(kind="fallback", intent=None, language=lang,
                      text=self.ui(lang, "fallback_empty" if empty else "fallback"),
                      suggestions=self._suggest(closest, lang), score=match.ranked[0][1] if match else 0.0,

@@ -320,6 +320,9 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
             errs.check(rel in intents and rel != intent.id and intents[rel].kind != "out_of_scope",
                        paths.intents / intent.file, f"intents.{intent.id}.related",
                        f"{rel!r} is not another answerable intent's ID")
+    for topic in matching.get("fallback_topics") or []:
+        errs.check(topic in intents and intents[topic].kind == "answer", matching_path, "matching.fallback_topics",
+                   f"{topic!r} is not an answerable intent's ID")
     _check_examples_unique(intents, paths.intents, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
     if errs.errors:

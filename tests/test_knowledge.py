@@ -262,6 +262,13 @@ def test_related_id_that_does_not_exist(tree: Paths) -> None:
     assert "interpol.mascot" in error.message
 
 
+@pytest.mark.parametrize("topic", ["interpol.mascot", "out_of_scope"])
+def test_fallback_topic_that_is_not_answerable(tree: Paths, topic: str) -> None:
+    edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["fallback_topics"].append(topic))
+    error = the_error(errors_of(tree), "intents/matching.yml", "matching.fallback_topics")
+    assert topic in error.message
+
+
 def test_same_example_under_two_intents(tree: Paths) -> None:
     example = "when was interpol founded?"
 
