@@ -13,20 +13,12 @@ def _from_a_bot(event: dict) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
 
 
-def answer(
-    deps: Deps,
-    client: WebClient,
-    *,
-    text: str,
-    user: str | None,
-    channel: str,
-    thread_ts: str | None,
-    surface: str,
-) -> None:
-    """Answer `text` in `channel` (in the thread `thread_ts` if given), in the language the user wrote in."""
-    reply = deps.engine.reply(text, locale=deps.locale(client, user))
+def _answer(deps: Deps, client: WebClient, event: dict, thread_ts: str | None, surface: str) -> None:
+    """Answer the event's text in its channel (in the thread `thread_ts` if given), in the language it is in."""
+    text = event.get("text") or ""
+    reply = deps.engine.reply(text, locale=deps.locale(client, event.get("user")))
     client.chat_postMessage(
-        channel=channel,
+        channel=event["channel"],
         thread_ts=thread_ts,
         text=notification(reply.text),
         blocks=reply_blocks(deps.engine, reply),
@@ -36,18 +28,13 @@ def answer(
     log_reply(surface, text, reply)
 
 
-def _answer_event(deps: Deps, client: WebClient, event: dict, thread_ts: str | None, surface: str) -> None:
-    answer(deps, client, text=event.get("text") or "", user=event.get("user"), channel=event["channel"],
-           thread_ts=thread_ts, surface=surface)
-
-
 def register(app: App, deps: Deps) -> None:
     @app.event("app_mention")
     def on_mention(event: dict, client: WebClient) -> None:
         if _from_a_bot(event) or event.get("subtype"):
             return
         # In a channel the reply always goes in a thread: the message's own, or one it starts.
-        _answer_event(deps, client, event, thread_ts=event.get("thread_ts") or event["ts"], surface="mention")
+        _answer(deps, client, event, thread_ts=event.get("thread_ts") or event["ts"], surface="mention")
 
     @app.event("message")
     def on_message(event: dict, client: WebClient) -> None:
@@ -55,4 +42,4 @@ def register(app: App, deps: Deps) -> None:
         # message in our DM is answered: no edits (message_changed), deletions, bot posts or other subtypes.
         if event.get("channel_type") != "im" or event.get("subtype") or _from_a_bot(event):
             return
-        _answer_event(deps, client, event, thread_ts=event.get("thread_ts"), surface="dm")
+        _answer(deps, client, event, thread_ts=event.get("thread_ts"), surface="dm")
