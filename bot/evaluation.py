@@ -34,7 +34,8 @@ class Result:
 
 
 def split_files(split: str) -> list[Path]:
-    return [DATA / f"{split}_in_scope.yml", DATA / f"{split}_out_of_scope.yml"]
+    """Every file of a split: dev_in_scope.yml, dev_out_of_scope.yml and any later round (dev_blind_*.yml)."""
+    return sorted(DATA.glob(f"{split}_*.yml"))
 
 
 def load_cases(paths: list[Path]) -> list[Case]:
