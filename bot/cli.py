@@ -99,8 +99,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     k = load_knowledge()
     examples = sum(len(v) for i in k.intents.values() for v in i.examples.values())
     quotes = sum(len(i.sources) for i in k.intents.values()) + len(k.checklist.criteria) + 2
+    understood = f" + {len(k.understood)} understood ({', '.join(k.understood)})" if k.understood else ""
     print(f"OK: {len(k.intents)} intents, {examples} examples, {len(k.languages)} languages "
-          f"({', '.join(k.languages)}), {quotes} quotes checked against {len(k.documents)} documents")
+          f"({', '.join(k.languages)}){understood}, {quotes} quotes checked against {len(k.documents)} documents")
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,8 @@ class Knowledge:
     checklist: Checklist
     matching: dict[str, Any]
     default_language: str
+    # Languages we match but do not answer in (intents/understood/*.yml): replies come in the default language.
+    understood: dict[str, Language] = field(default_factory=dict)
 
 
 @dataclass
@@ -281,16 +283,48 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
     )
 
 
-def _check_examples_unique(intents: dict[str, Intent], directory: Path, errs: _Collector) -> None:
+def _check_examples_unique(intents: dict[str, Intent], directory: Path, understood: dict[str, Language],
+                           errs: _Collector) -> None:
     seen: dict[str, str] = {}
     for intent in intents.values():
         for lang, items in intent.examples.items():
             for example, norm in zip(items, intent.normalized[lang], strict=True):
                 other = seen.get(norm)
                 if other and other != intent.id:
-                    errs.add(directory / intent.file, f"intents.{intent.id}.examples.{lang}",
-                             f"{example!r} is also an example of {other}")
+                    where, key = ((directory / "understood" / f"{lang}.yml", f"examples.{intent.id}") if lang in understood
+                                  else (directory / intent.file, f"intents.{intent.id}.examples.{lang}"))
+                    errs.add(where, key, f"{example!r} is also an example of {other}")
                 seen.setdefault(norm, intent.id)
+
+
+def _load_understood(directory: Path, intents: dict[str, Intent], langs: list[str],
+                     errs: _Collector) -> dict[str, Language]:
+    """Example-only languages: each file adds one language's examples to existing intents, and no answers."""
+    understood: dict[str, Language] = {}
+    for path in sorted(directory.glob("*.yml")):
+        code, data = path.stem, load_yaml(path)
+        if not errs.check(code not in langs, path, "", f"{code!r} is answered (answers/languages/): remove one"):
+            continue
+        if not errs.check(isinstance(data, dict), path, "", "expected name, stopwords and examples"):
+            continue
+        stopwords = data.get("stopwords") or []
+        odd = [w for w in stopwords if not isinstance(w, str)]
+        errs.check(not odd, path, "stopwords", f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
+        examples = data.get("examples")
+        if not errs.check(isinstance(examples, dict) and examples, path, "examples", "expected intent ID -> examples"):
+            continue
+        for intent_id, items in examples.items():
+            key = f"examples.{intent_id}"
+            if not errs.check(intent_id in intents, path, key, "no intent with this ID in intents/"):
+                continue
+            good = [x for x in items or [] if isinstance(x, str) and normalize(x)] if isinstance(items, list) else []
+            if errs.check(isinstance(items, list) and len(good) == len(items) and good, path, key,
+                          "expected a list of non-empty texts"):
+                intent = intents[intent_id]
+                intents[intent_id] = replace(intent, examples={**intent.examples, code: tuple(good)})
+        understood[code] = Language(code=code, name=str(data.get("name", code)), locales=(),
+                                    stopwords=frozenset(normalize(w) for w in stopwords if isinstance(w, str)), ui={})
+    return understood
 
 
 def load_knowledge(paths: Paths | None = None) -> Knowledge:
@@ -323,9 +357,10 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
     for topic in matching.get("fallback_topics") or []:
         errs.check(topic in intents and intents[topic].kind == "answer", matching_path, "matching.fallback_topics",
                    f"{topic!r} is not an answerable intent's ID")
-    _check_examples_unique(intents, paths.intents, errs)
+    understood = _load_understood(paths.intents / "understood", intents, langs, errs)
+    _check_examples_unique(intents, paths.intents, understood, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
     if errs.errors:
         raise DataErrors(errs.errors)
     return Knowledge(intents=intents, languages=languages, documents=docs, checklist=checklist,
-                     matching=matching, default_language=default)
+                     matching=matching, default_language=default, understood=understood)

@@ -21,7 +21,10 @@ class LanguageDetector:
     """Decide a message's language; short or ambiguous text falls back to the locale, then the default."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.languages = list(knowledge.languages)
+        # Answered languages, then languages we only understand: a message in one of those is answered in the
+        # default language, with a note.
+        self.answered = list(knowledge.languages)
+        self.languages = self.answered + [code for code in knowledge.understood if code not in knowledge.languages]
         self.default = knowledge.default_language
         self._locales = {p: code for code, lang in knowledge.languages.items() for p in lang.locales}
         params = knowledge.matching.get("language", {})
@@ -32,13 +35,18 @@ class LanguageDetector:
         self.full_model_words = int(params.get("full_model_words", 4))
         self.foreign_max_share = float(params.get("foreign_max_share", 0.5))
         # Words that only one language's examples and stopwords use: the strongest evidence we have.
-        vocab: dict[str, set[str]] = {code: set(lang.stopwords) for code, lang in knowledge.languages.items()}
+        every = {**knowledge.understood, **knowledge.languages}
+        vocab: dict[str, set[str]] = {code: set(every[code].stopwords) for code in self.languages}
         for intent in knowledge.intents.values():
             for code, examples in intent.normalized.items():
                 for example in examples:
                     vocab[code].update(example.split())
+        # An answered language keeps words it shares only with understood ones ("que" is Spanish and Portuguese):
+        # the few examples of an understood language must not take an answered language's evidence away.
         self._own = {
-            code: words - set().union(*(v for c, v in vocab.items() if c != code)) for code, words in vocab.items()
+            code: words - set().union(*(v for c, v in vocab.items()
+                                        if c != code and (c in self.answered or code not in self.answered)))
+            for code, words in vocab.items()
         }
 
     @cached_property
@@ -80,7 +88,9 @@ class LanguageDetector:
                 and len(words) >= self.foreign_min_words and evidence / len(words) < self.foreign_max_share):
             return Detection(self.default, guess, "model")
         if words and lead >= self.min_lead:
-            return Detection(ordered[0][0], ordered[0][0], "vocabulary" if evidence else "model")
+            winner = ordered[0][0]
+            return Detection(winner if winner in self.answered else self.default, winner,
+                             "vocabulary" if evidence else "model")
         local = self.from_locale(locale)
         if local:
             return Detection(local, None, "locale")

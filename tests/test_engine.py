@@ -274,24 +274,33 @@ def test_topics_lists_every_answer_intent_in_the_language(engine: Engine) -> Non
 
 # --- languages ------------------------------------------------------------------------------------------
 
-OTHER_LANGUAGE_BUG = (
-    "engine bug: messages in unconfigured languages are rarely detected as such (French is read as Spanish "
-    "via shared words like 'se'), so they fall back or answer without the note"
-)
 
-
-@pytest.mark.xfail(reason=OTHER_LANGUAGE_BUG, strict=False)
 def test_french_question_answered_in_english_with_a_note(engine: Engine) -> None:
     reply = engine.reply("Où se trouve le siège d'Interpol ?")
     assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.headquarters", "en")
     assert reply.note and "English" in reply.note and "español" in reply.note
 
 
-@pytest.mark.xfail(reason=OTHER_LANGUAGE_BUG, strict=False)
 def test_german_question_answered_in_english_with_a_note(engine: Engine) -> None:
     reply = engine.reply("Ist Interpol politisch neutral?")
     assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.neutrality", "en")
     assert reply.note and "English" in reply.note
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("quem paga as contas da interpol", "interpol.funding"),
+    ("perche l'interpol collabora con aziende private", "partnerships.why"),
+])
+def test_understood_languages_are_answered_in_the_default_language_even_with_a_spanish_locale(
+        engine: Engine, text: str, intent: str) -> None:
+    reply = engine.reply(text, locale="es-ES")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", intent, "en")
+    assert reply.note
+
+
+def test_an_off_topic_question_in_an_understood_language_is_declined_with_the_note(engine: Engine) -> None:
+    reply = engine.reply("quel temps fait-il à lyon demain")
+    assert (reply.kind, reply.language) == ("fallback", "en") and reply.note
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

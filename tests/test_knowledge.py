@@ -321,3 +321,43 @@ def test_every_problem_is_reported_at_once(tree: Paths) -> None:
     the_error(errors, "languages/en.yml", "ui")
     the_error(errors, "answers/checklist.yml", "checklist.criteria[0].question.es")
     assert len(errors) == 5, [str(e) for e in errors]
+
+
+# --- understood languages: examples only, no answers -------------------------------------------------------
+
+
+def write_understood(tree: Paths, code: str, data: dict) -> Path:
+    directory = tree.intents / "understood"
+    directory.mkdir(exist_ok=True)
+    for old in directory.glob("*.yml"):
+        old.unlink()  # only the language under test
+    path = directory / f"{code}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_an_understood_language_adds_examples_and_no_answers(tree: Paths) -> None:
+    write_understood(tree, "nl", {"name": "nederlands", "stopwords": ["de", "het", "waar"],
+                                  "examples": {"interpol.headquarters": ["waar zit het hoofdkantoor van interpol"],
+                                               "out_of_scope": ["hoe laat is de vergadering"]}})
+    k = load_knowledge(tree)
+    assert list(k.understood) == ["nl"] and "nl" not in k.languages
+    assert k.intents["interpol.headquarters"].examples["nl"] == ("waar zit het hoofdkantoor van interpol",)
+    assert "nl" not in k.intents["interpol.headquarters"].answer
+    assert k.understood["nl"].stopwords == {"de", "het", "waar"}
+
+
+@pytest.mark.parametrize(("examples", "key", "message"), [
+    ({"interpol.mascot": ["wie is de mascotte"]}, "examples.interpol.mascot", "no intent with this ID"),
+    ({"interpol.history": "wanneer opgericht"}, "examples.interpol.history", "expected a list"),
+    ({"interpol.history": ["", "wanneer opgericht"]}, "examples.interpol.history", "expected a list"),
+    ({"interpol.history": ["where is interpol based"]}, "examples.interpol.history", "also an example of"),
+])
+def test_a_broken_understood_file_names_file_and_key(tree: Paths, examples: dict, key: str, message: str) -> None:
+    write_understood(tree, "nl", {"name": "nederlands", "examples": examples})
+    assert message in the_error(errors_of(tree), "intents/understood/nl.yml", key).message
+
+
+def test_an_understood_language_cannot_also_be_answered(tree: Paths) -> None:
+    write_understood(tree, "es", {"name": "español", "examples": {"interpol.history": ["cuando nacio"]}})
+    assert "is answered" in the_error(errors_of(tree), "intents/understood/es.yml", "").message
