@@ -25,6 +25,7 @@ class Thresholds:
     clarify: float
     margin: float
     out_of_scope_margin: float
+    smalltalk: float
     max_input: int
 
     @classmethod
@@ -34,6 +35,7 @@ class Thresholds:
             clarify=float(matching.get("clarify_threshold", 50)),
             margin=float(matching.get("clarify_margin", 4)),
             out_of_scope_margin=float(matching.get("out_of_scope_margin", 0)),
+            smalltalk=float(matching.get("smalltalk_threshold", matching.get("answer_threshold", 60))),
             max_input=int(matching.get("max_input_chars", 1000)),
         )
 
@@ -128,7 +130,9 @@ class Engine:
         if vetoes and vetoes[0] > best + t.out_of_scope_margin:
             return "fallback", []
         close = [(i, s) for i, s in ranked[:3] if s >= t.clarify and best - s <= t.margin]
-        if best >= t.answer and len(close) == 1:
+        # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.
+        needed = t.smalltalk if intents[ranked[0][0]].kind == "smalltalk" else t.answer
+        if best >= needed and len(close) == 1:
             return "answer", close
         if len(close) >= 2:
             return "clarify", close

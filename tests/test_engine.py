@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -422,3 +423,13 @@ def test_clarify_reply_offers_the_close_intents(engine: Engine) -> None:
 def test_replies_are_deterministic(engine: Engine) -> None:
     for text in ("where is interpol based", "Banco Santander quiere donar equipos", "vpn password"):
         assert engine.reply(text) == engine.reply(text)
+
+
+def test_smalltalk_needs_its_own_closer_threshold(engine: Engine) -> None:
+    """A greeting answers only above smalltalk_threshold; topics keep answer_threshold."""
+    greeting = engine.reply("hello there")
+    assert greeting.intent == "bot.greeting"
+    strict = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching,
+                                                        "smalltalk_threshold": greeting.score + 0.01}))
+    assert strict.reply("hello there").kind == "fallback"
+    assert strict.reply("where is interpol's headquarters").intent == "interpol.headquarters"
