@@ -55,6 +55,8 @@ class Language:
     locales: tuple[str, ...]
     stopwords: frozenset[str]
     ui: dict[str, str]
+    # Words that mark the language without being a topic ("jajaja", "lol"): language detection only.
+    markers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,16 @@ def _per_language(value: Any, langs: list[str], file: Path, key: str, errs: _Col
     return {k: str(v).strip() for k, v in value.items() if isinstance(v, str)}
 
 
+def _words(data: dict, key: str, path: Path, errs: _Collector) -> frozenset[str]:
+    """A language file's list of single words (stopwords, markers), normalised like messages."""
+    words = data.get(key) or []
+    if not errs.check(isinstance(words, list), path, key, "expected a list of words"):
+        return frozenset()
+    odd = [w for w in words if not isinstance(w, str)]
+    errs.check(not odd, path, key, f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
+    return frozenset(normalize(w) for w in words if isinstance(w, str))
+
+
 def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:
     languages: dict[str, Language] = {}
     for path in sorted(directory.glob("*.yml")):
@@ -136,16 +148,14 @@ def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:
         if not errs.check(isinstance(data, dict), path, "", "expected a mapping"):
             continue
         ui = data.get("ui")
-        stopwords = data.get("stopwords") or []
-        odd = [w for w in stopwords if not isinstance(w, str)]
-        errs.check(not odd, path, "stopwords", f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
         errs.check(isinstance(ui, dict) and ui, path, "ui", "missing UI strings")
         languages[code] = Language(
             code=code,
             name=str(data.get("name", code)),
             locales=tuple(data.get("locales") or [code]),
-            stopwords=frozenset(normalize(w) for w in stopwords if isinstance(w, str)),
+            stopwords=_words(data, "stopwords", path, errs),
             ui={k: str(v) for k, v in (ui or {}).items()},
+            markers=_words(data, "markers", path, errs),
         )
     if languages:
         keys = {code: set(lang.ui) for code, lang in languages.items()}
@@ -307,9 +317,6 @@ def _load_understood(directory: Path, intents: dict[str, Intent], langs: list[st
             continue
         if not errs.check(isinstance(data, dict), path, "", "expected name, stopwords and examples"):
             continue
-        stopwords = data.get("stopwords") or []
-        odd = [w for w in stopwords if not isinstance(w, str)]
-        errs.check(not odd, path, "stopwords", f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
         examples = data.get("examples")
         if not errs.check(isinstance(examples, dict) and examples, path, "examples", "expected intent ID -> examples"):
             continue
@@ -323,7 +330,8 @@ def _load_understood(directory: Path, intents: dict[str, Intent], langs: list[st
                 intent = intents[intent_id]
                 intents[intent_id] = replace(intent, examples={**intent.examples, code: tuple(good)})
         understood[code] = Language(code=code, name=str(data.get("name", code)), locales=(),
-                                    stopwords=frozenset(normalize(w) for w in stopwords if isinstance(w, str)), ui={})
+                                    stopwords=_words(data, "stopwords", path, errs), ui={},
+                                    markers=_words(data, "markers", path, errs))
     return understood
 
 

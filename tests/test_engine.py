@@ -320,6 +320,12 @@ def test_language_note_names_the_configured_languages(engine: Engine, lang: str)
     assert "English" in reply.note and "español" in reply.note
 
 
+@pytest.mark.parametrize(("text", "lang"), [("jajaja", "es"), ("wenas", "es"), ("lol", "en"), ("yep gotcha", "en")])
+def test_chat_slang_marks_the_language_even_with_the_other_locale(engine: Engine, text: str, lang: str) -> None:
+    other = "en-US" if lang == "es" else "es-ES"
+    assert engine.reply(text, locale=other).language == lang
+
+
 def test_no_note_for_configured_languages(engine: Engine) -> None:
     for text in ("where is interpol based", "donde tiene su sede interpol"):
         assert engine.reply(text).note is None

@@ -300,6 +300,11 @@ def test_unquoted_no_stopword(tree: Paths) -> None:
     assert "False" in error.message and '"no"' in error.message
 
 
+def test_markers_must_be_a_list_of_words(tree: Paths) -> None:
+    edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d.__setitem__("markers", "jajaja"))
+    assert "expected a list" in the_error(errors_of(tree), "languages/es.yml", "markers").message
+
+
 def test_language_file_missing_ui_key(tree: Paths) -> None:
     edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d["ui"].pop("clarify"))
     error = the_error(errors_of(tree), "languages/es.yml", "ui")
