@@ -24,7 +24,7 @@ class LanguageDetector:
         # Answered languages, then languages we only understand: a message in one of those is answered in the
         # default language, with a note.
         self.answered = list(knowledge.languages)
-        self.languages = self.answered + [code for code in knowledge.understood if code not in knowledge.languages]
+        self.languages = self.answered + list(knowledge.understood)
         self.default = knowledge.default_language
         self._locales = {p: code for code, lang in knowledge.languages.items() for p in lang.locales}
         params = knowledge.matching.get("language", {})

@@ -68,6 +68,7 @@ class Matcher:
         self.typo_cutoff = float(params.get("typo_cutoff", 82))
         self.stem_length = int(params.get("stem_length", 0))
         self.answer_words = bool(params.get("answer_words", False))
+        # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
         self.intent_ids = list(knowledge.intents)
         texts, owners = [], []
