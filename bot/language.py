@@ -41,6 +41,9 @@ class LanguageDetector:
             for code, examples in intent.normalized.items():
                 for example in examples:
                     vocab[code].update(example.split())
+        # Letters none of our languages' examples use (Chinese, Cyrillic...): a message written in them is foreign
+        # however few "words" it has, since such scripts may not separate words with spaces.
+        self._alphabet = frozenset(ch for words in vocab.values() for word in words for ch in word)
         # An answered language keeps words it shares only with understood ones ("que" is Spanish and Portuguese):
         # the few examples of an understood language must not take an answered language's evidence away.
         self._own = {
@@ -74,6 +77,10 @@ class LanguageDetector:
 
     def detect(self, raw: str, normalized: str, locale: str | None = None) -> Detection:
         words = normalized.split()
+        letters = [ch for ch in normalized if ch.isalpha()]
+        if letters and sum(ch not in self._alphabet for ch in letters) * 2 > len(letters):
+            guess = self._model.classify(raw)[0]
+            return Detection(self.default, guess if guess not in self.languages else "und", "script")
         votes = {code: float(sum(w in self._own[code] for w in words)) for code in self.languages}
         evidence = max(votes.values(), default=0.0)
         model, guess, confidence = self._model_votes(raw) if words else ({}, None, 0.0)

@@ -439,3 +439,17 @@ def test_smalltalk_needs_its_own_closer_threshold(engine: Engine) -> None:
                                                         "smalltalk_threshold": greeting.score + 0.01}))
     assert strict.reply("hello there").kind == "fallback"
     assert strict.reply("where is interpol's headquarters").intent == "interpol.headquarters"
+
+
+@pytest.mark.parametrize("text", ["国际刑警组织的总部在哪里", "Где находится штаб-квартира Интерпола?", "ما هو الإنتربول"])
+def test_a_script_none_of_our_languages_uses_gets_the_note(engine: Engine, text: str) -> None:
+    """No spaces in Chinese, so 'three words' never happens: the letters themselves say the message is foreign."""
+    reply = engine.reply(text, locale="es-ES")
+    assert reply.language == "en" and reply.note and "español" in reply.note
+    assert reply.kind == "fallback"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("señor, ¿qué es interpol?", "es"), ("sir, what is interpol?", "en")])
+def test_a_vocative_does_not_sink_a_short_question(engine: Engine, text: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.overview", lang)
