@@ -50,6 +50,14 @@ def test_mention_in_channel_answers_in_a_thread_with_its_source(slack):
     assert "link_names" not in call.body and "parse" not in call.body
 
 
+def test_a_french_mention_gets_the_english_answer_with_the_language_note(slack):
+    slack.event(mention("où se trouve le siège d'interpol ?", user="U_ES"))
+    (call,) = slack.fake.wait_for("chat.postMessage")
+    assert "headquarters are in" in call.blocks[0]["text"]["text"]  # English, though the asker's locale is Spanish
+    (note,) = [b for b in call.blocks if b.get("block_id") == "note"]
+    assert "English" in note["elements"][0]["text"] and "español" in note["elements"][0]["text"]
+
+
 def test_mention_inside_a_thread_answers_in_that_thread(slack):
     event = mention("where is interpol based?", thread_ts="1690000000.000001")
     slack.event(event)
