@@ -7,8 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import BotError, DataErrors
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 LOCAL_BANNER = (
     "Interpol bot, terminal chat (no Slack credentials set). Ask in English or Spanish; 'quit' to leave.\n"
@@ -34,20 +38,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return serve.run(settings)
 
 
+def _engine() -> Engine:
+    """The engine with DEFAULT_LANGUAGE applied, as `run` has it (`eval` keeps the configured default)."""
+    from bot.config import default_language
+    from bot.engine import Engine
+
+    return Engine.load(default_language=default_language())
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     """Chat with the engine in the terminal, whatever the environment says."""
     from bot.chat import chat
-    from bot.engine import Engine
 
-    return chat(Engine.load(), banner=LOCAL_BANNER)
+    return chat(_engine(), banner=LOCAL_BANNER)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question and exit."""
     from bot.chat import render
-    from bot.engine import Engine
 
-    engine = Engine.load()
+    engine = _engine()
     reply = engine.reply(args.question, locale=args.locale)
     if args.json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
@@ -58,9 +68,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Read one message per stdin line; write one JSON object per line."""
-    from bot.engine import Engine
-
-    engine = Engine.load()
+    engine = _engine()
     for line in sys.stdin:
         text = line.rstrip("\n")
         reply = engine.reply(text, locale=args.locale)

@@ -55,7 +55,7 @@ class Settings:
             database_url=_database_url(_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL),
             port=_port(_get(env, "PORT")),
             log_level=_log_level(_get(env, "LOG_LEVEL")),
-            default_language=_get(env, "DEFAULT_LANGUAGE") or "en",
+            default_language=default_language(env),
             api_url=_api_url(_get(env, "SLACK_API_URL")),
         )
 
@@ -86,6 +86,11 @@ class Settings:
             "default_language": self.default_language,
             "api_url": self.api_url,
         }
+
+
+def default_language(env: Mapping[str, str] = os.environ) -> str:
+    """DEFAULT_LANGUAGE on its own, for the commands that need no Slack settings."""
+    return _get(env, "DEFAULT_LANGUAGE") or "en"
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

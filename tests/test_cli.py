@@ -167,3 +167,13 @@ def test_incomplete_or_bad_slack_config_fails_at_start_with_one_line(env: dict[s
 def test_validate_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate"]) == 0
     assert capsys.readouterr().out.startswith("OK:")
+
+
+@pytest.mark.parametrize("command", ["chat", "ask", "match"])
+def test_default_language_applies_to_every_local_command(env: dict[str, str], knowledge, command: str) -> None:
+    """Punctuation carries no language: DEFAULT_LANGUAGE decides, as it does for `run`."""
+    spanish = {**env, "DEFAULT_LANGUAGE": "es"}
+    args = ("ask", "???") if command == "ask" else (command,)
+    result = bot(spanish, *args, stdin="???\n")
+    assert result.returncode == 0, result.stderr
+    assert knowledge.languages["es"].ui["fallback_empty"] in result.stdout or '"lang": "es"' in result.stdout
