@@ -242,6 +242,17 @@ def _load_answers(directory: Path, errs: _Collector) -> dict[str, tuple[Path, di
     return {entry_id: (path, raw) for path, entry_id, raw in _entries(files, "answers", errs)}
 
 
+def _example_list(items: Any, path: Path, key: str, errs: _Collector) -> tuple[str, ...]:
+    """The example texts under one key (an intent's language, an understood file's intent); each problem reported."""
+    if not errs.check(isinstance(items, list) and items, path, key, "no examples: expected a list of non-empty texts"):
+        return ()
+    good, bad = [], []
+    for x in items:
+        (good if isinstance(x, str) and normalize(x) else bad).append(x)
+    errs.check(not bad, path, key, f"empty or non-text examples: {bad[:3]} (expected a list of non-empty texts)")
+    return tuple(good)
+
+
 def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict] | None,
                  langs: list[str], docs: dict[str, Document], errs: _Collector) -> Intent | None:
     key = f"intents.{intent_id}"
@@ -257,13 +268,8 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
     examples: dict[str, tuple[str, ...]] = {}
     if errs.check(isinstance(examples_raw, dict), path, f"{key}.examples", "expected examples per language"):
         for lang in langs:
-            items = examples_raw.get(lang)
-            if errs.check(isinstance(items, list) and items, path, f"{key}.examples.{lang}", "no examples"):
-                good, bad = [], []
-                for x in items:
-                    (good if isinstance(x, str) and normalize(x) else bad).append(x)
-                errs.check(not bad, path, f"{key}.examples.{lang}", f"empty or non-text examples: {bad[:3]}")
-                examples[lang] = tuple(good)
+            if good := _example_list(examples_raw.get(lang), path, f"{key}.examples.{lang}", errs):
+                examples[lang] = good
         extra = sorted(set(examples_raw) - set(langs))
         errs.check(not extra, path, f"{key}.examples", f"languages not configured: {extra}")
     related = raw.get("related") or []
@@ -324,9 +330,7 @@ def _load_understood(directory: Path, intents: dict[str, Intent], langs: list[st
             key = f"examples.{intent_id}"
             if not errs.check(intent_id in intents, path, key, "no intent with this ID in intents/"):
                 continue
-            good = [x for x in items or [] if isinstance(x, str) and normalize(x)] if isinstance(items, list) else []
-            if errs.check(isinstance(items, list) and len(good) == len(items) and good, path, key,
-                          "expected a list of non-empty texts"):
+            if good := _example_list(items, path, key, errs):
                 intent = intents[intent_id]
                 intents[intent_id] = replace(intent, examples={**intent.examples, code: tuple(good)})
         understood[code] = Language(code=code, name=str(data.get("name", code)), locales=(),
