@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from bot import evaluation
+from bot.engine import Thresholds
 from bot.knowledge import load_knowledge
 from bot.matcher import Matcher
 from bot.normalize import normalize
@@ -58,13 +59,13 @@ def cross_validation(knowledge, vocab: dict, folds: int = 5, seed: int = 7):
 
 
 def decide(score: np.ndarray, threshold: float, margin: float, rejecting: np.ndarray, veto: float,
-           smalltalk: np.ndarray | None = None, smalltalk_threshold: float = 0) -> np.ndarray:
+           smalltalk: np.ndarray, smalltalk_threshold: float) -> np.ndarray:
     """Index of the answered intent per row, -1 where the engine would clarify or fall back (as Engine._decide)."""
     topics = np.where(rejecting[None, :], -np.inf, score)
     top2 = np.sort(topics, axis=1)[:, -2:]
     best = np.argmax(topics, axis=1)
     vetoed = score[:, rejecting].max(axis=1) > top2[:, 1] + veto
-    needed = threshold if smalltalk is None else np.where(smalltalk[best], smalltalk_threshold, threshold)
+    needed = np.where(smalltalk[best], smalltalk_threshold, threshold)
     ok = (top2[:, 1] >= needed) & (top2[:, 1] - top2[:, 0] > margin) & ~vetoed
     return np.where(ok, best, -1)
 
@@ -91,7 +92,7 @@ def main() -> None:
     f_cv, cv_labels = cross_validation(knowledge, vocab)
     rejecting = np.array([knowledge.intents[i].kind == "out_of_scope" for i in ids])
     smalltalk = np.array([knowledge.intents[i].kind == "smalltalk" for i in ids])
-    smalltalk_threshold = float(knowledge.matching.get("smalltalk_threshold", 0))
+    smalltalk_threshold = Thresholds.from_config(knowledge.matching).smalltalk  # the engine's own reading
     # A held-out negative example is right when rejected.
     y_cv = np.array([-1 if rejecting[ids.index(i)] else ids.index(i) for i in cv_labels])
     grid = {

@@ -30,12 +30,13 @@ class Thresholds:
 
     @classmethod
     def from_config(cls, matching: dict) -> Thresholds:
+        answer = float(matching.get("answer_threshold", 60))
         return cls(
-            answer=float(matching.get("answer_threshold", 60)),
+            answer=answer,
             clarify=float(matching.get("clarify_threshold", 50)),
             margin=float(matching.get("clarify_margin", 4)),
             out_of_scope_margin=float(matching.get("out_of_scope_margin", 0)),
-            smalltalk=float(matching.get("smalltalk_threshold", matching.get("answer_threshold", 60))),
+            smalltalk=float(matching.get("smalltalk_threshold", answer)),
             max_input=int(matching.get("max_input_chars", 1000)),
         )
 

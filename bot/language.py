@@ -14,7 +14,7 @@ from bot.knowledge import Knowledge
 class Detection:
     language: str  # the configured language to answer in
     detected: str | None  # what the message is written in, when known; may be unconfigured ("fr")
-    reason: str  # "vocabulary", "model", "locale" or "default", for the logs and the evaluation
+    reason: str  # "vocabulary", "model", "script", "locale", "default" or "button", for the logs and evaluation
 
 
 class LanguageDetector:
