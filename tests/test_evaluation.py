@@ -51,8 +51,9 @@ def test_floors_never_exceed_the_targets(engine: Engine) -> None:
 
 
 def _result(text: str, intent: str | None, predicted: str | None, lang: str = "en", group: str = "in_scope",
-            kind: str = "answer") -> Result:
-    return Result(Case(text, intent, lang, group), kind if predicted else "fallback", predicted, predicted, lang, False)
+            kind: str = "answer", replied_in: str | None = None, expected_lang: str | None = None) -> Result:
+    return Result(Case(text, intent, lang, group), kind if predicted else "fallback", predicted, predicted,
+                  replied_in or lang, False, expected_lang or lang)
 
 
 def test_report_counts_precision_recall_rejection_and_confusions() -> None:
@@ -76,3 +77,21 @@ def test_report_counts_precision_recall_rejection_and_confusions() -> None:
     assert ("x", "y", 1) in rep.confusions and ("(out of scope)", "y", 1) in rep.confusions
     assert any(f.startswith("accuracy[en]") for f in rep.failures)
     assert "FAIL" in evaluation.format_report(rep)
+
+
+def test_a_message_with_no_letters_is_judged_against_the_default_language(engine: Engine) -> None:
+    cases = [Case("👍", None, "es", "far"), Case(":eyes: +1", None, "es", "far"),
+             Case("hola", "bot.greeting", "es", "in_scope")]
+    results = evaluation.run(engine, cases)
+    assert [r.expected_lang for r in results] == ["en", "en", "es"]
+    rep = evaluation.report(results, engine.knowledge.matching["targets"])
+    assert rep.language == 1.0 and rep.counts["no_language"] == 2
+
+
+def test_reply_language_counts_a_wrong_language_as_wrong() -> None:
+    results = [_result("que es interpol", "x", "x", lang="es", replied_in="en"), _result("what is it", "x", "x")]
+    targets = {"accuracy": 0.95, "rejection": 0.95, "near_miss_rejection": 0.85, "false_rejection": 0.05,
+               "language": 0.99}
+    rep = evaluation.report(results, targets)
+    assert rep.language == 0.5
+    assert any(f.startswith("reply language") for f in rep.failures)
