@@ -78,6 +78,8 @@ def main() -> None:
     parser.add_argument("--typo", type=float, default=82, help="typo-correction cutoff (fuzz.ratio)")
     parser.add_argument("--quick", action="store_true", help="fewer scorer combinations")
     parser.add_argument("--fast", action="store_true", help="only scorers that cost what ratio costs (p99 < 2 ms)")
+    parser.add_argument("--margin", type=float, action="append",
+                        help="clarify margin(s) to try (default 0, 1, 2); fix it to keep 'Did you mean' replies alive")
     args = parser.parse_args()
     knowledge = load_knowledge()
     ids = list(knowledge.intents)
@@ -118,7 +120,7 @@ def main() -> None:
             return s - pen * (1 - f[f"known@{unk}"])[:, None] * 100
 
         s_in, s_oos, s_cv = score(f_in), score(f_oos), score(f_cv)
-        for threshold, margin, veto in itertools.product(range(44, 72), (0, 1, 2), (-4, -2, 0, 2, 4)):
+        for threshold, margin, veto in itertools.product(range(44, 72), args.margin or (0, 1, 2), (-4, -2, 0, 2, 4)):
             d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, smalltalk, smalltalk_threshold)
                                  for s in (s_in, s_oos, s_cv))
             acc = (d_in == y_in).mean()

@@ -43,7 +43,7 @@ def test_a_follow_up_keeps_the_language_of_the_message(slack):
 
 
 def test_a_clarify_choice_answers_the_chosen_topic(slack):
-    question = "donations"
+    question = "contributions"
     assert slack.engine.reply(question).kind == "clarify", "precondition: the engine asks which one is meant"
     first = ask(slack, question)
     assert "Did you mean" in first.body["text"]
