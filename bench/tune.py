@@ -93,7 +93,7 @@ def main() -> None:
     y_in = np.array([ids.index(c.intent) for c in dev_in])
     f_cv, cv_labels = cross_validation(knowledge, vocab)
     rejecting = np.array([knowledge.intents[i].kind == "out_of_scope" for i in ids])
-    smalltalk = np.array([knowledge.intents[i].kind == "smalltalk" for i in ids])
+    smalltalk = np.array([knowledge.intents[i].formulaic for i in ids])
     smalltalk_threshold = Thresholds.from_config(knowledge.matching).smalltalk  # the engine's own reading
     # A held-out negative example is right when rejected.
     y_cv = np.array([-1 if rejecting[ids.index(i)] else ids.index(i) for i in cv_labels])

@@ -132,7 +132,7 @@ class Engine:
             return "fallback", []
         close = [(i, s) for i, s in ranked[:3] if s >= t.clarify and best - s <= t.margin]
         # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.
-        needed = t.smalltalk if intents[ranked[0][0]].kind == "smalltalk" else t.answer
+        needed = t.smalltalk if intents[ranked[0][0]].formulaic else t.answer
         if best >= needed and len(close) == 1:
             return "answer", close
         if len(close) >= 2:

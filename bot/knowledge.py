@@ -41,6 +41,8 @@ class Intent:
     examples: dict[str, tuple[str, ...]]
     answer: dict[str, str]
     sources: tuple[Citation, ...]
+    # Greetings and thanks: a real one is close to an example, so they need `smalltalk_threshold`, not the answer one.
+    formulaic: bool = False
 
     @cached_property
     def normalized(self) -> dict[str, tuple[str, ...]]:
@@ -293,9 +295,12 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
             sources.append(citation)
     errs.check(kind != "answer" or bool(sources), apath, f"{akey}.sources",
                "an answer must cite at least one passage")
+    formulaic = raw.get("formulaic", False)
+    errs.check(isinstance(formulaic, bool), path, f"{key}.formulaic", f"{formulaic!r}; expected true or false")
     return Intent(
         id=intent_id, file=path.name, kind=kind, screening_prompt=bool(raw.get("screening_prompt", False)),
         label=label, related=tuple(str(r) for r in related), examples=examples, answer=text, sources=tuple(sources),
+        formulaic=formulaic is True,
     )
 
 

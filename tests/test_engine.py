@@ -441,6 +441,15 @@ def test_smalltalk_needs_its_own_closer_threshold(engine: Engine) -> None:
     assert strict.reply("where is interpol's headquarters").intent == "interpol.headquarters"
 
 
+def test_a_help_request_is_a_question_and_keeps_the_answer_threshold(engine: Engine) -> None:
+    """Only intents marked formulaic (greetings, thanks) need smalltalk_threshold; help is asked in many ways."""
+    text = "hey bot how do i use you, do i have to tag you every time or can i just dm"
+    help_reply = engine.reply(text)
+    assert help_reply.intent == "bot.help" and help_reply.kind == "smalltalk"
+    t = engine.thresholds
+    assert t.answer <= help_reply.score < t.smalltalk, "precondition: scored between the two thresholds"
+
+
 @pytest.mark.parametrize("text", ["国际刑警组织的总部在哪里", "Где находится штаб-квартира Интерпола?", "ما هو الإنتربول"])
 def test_a_script_none_of_our_languages_uses_gets_the_note(engine: Engine, text: str) -> None:
     """No spaces in Chinese, so 'three words' never happens: the letters themselves say the message is foreign."""

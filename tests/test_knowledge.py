@@ -262,6 +262,16 @@ def test_related_id_that_does_not_exist(tree: Paths) -> None:
     assert "interpol.mascot" in error.message
 
 
+def test_formulaic_must_be_true_or_false(tree: Paths) -> None:
+    edit_yaml(tree.intents / "bot.yml", lambda d: d["intents"]["bot.thanks"].update(formulaic="yes"))
+    error = the_error(errors_of(tree), "intents/bot.yml", "intents.bot.thanks.formulaic")
+    assert "expected true or false" in error.message
+
+
+def test_only_greetings_and_thanks_are_formulaic(knowledge: Knowledge) -> None:
+    assert {i.id for i in knowledge.intents.values() if i.formulaic} == {"bot.greeting", "bot.thanks"}
+
+
 @pytest.mark.parametrize("topic", ["interpol.mascot", "out_of_scope"])
 def test_fallback_topic_that_is_not_answerable(tree: Paths, topic: str) -> None:
     edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["fallback_topics"].append(topic))
