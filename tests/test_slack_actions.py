@@ -43,8 +43,10 @@ def test_a_follow_up_keeps_the_language_of_the_message(slack):
 
 
 def test_a_clarify_choice_answers_the_chosen_topic(slack):
-    question = "contributions"
-    assert slack.engine.reply(question).kind == "clarify", "precondition: the engine asks which one is meant"
+    # One-word topics shared by neighbouring intents; which of them is a near tie moves as the examples grow.
+    ambiguous = ["partners", "contributions", "donations", "benefits", "partnerships", "funding"]
+    question = next((q for q in ambiguous if slack.engine.reply(q).kind == "clarify"), None)
+    assert question, "precondition: one of these makes the engine ask which topic is meant"
     first = ask(slack, question)
     assert "Did you mean" in first.body["text"]
     choices = [unpack(b["value"])["intent"] for b in buttons(first.blocks)]
