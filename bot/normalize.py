@@ -26,6 +26,8 @@ def strip_slack_markup(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and drop accents, so 'Financiación' and 'financiacion' are the same word."""
+    if text.isascii():  # most messages and examples: nothing to decompose, and casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

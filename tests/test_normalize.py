@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bot.normalize import fold, normalize, strip_slack_markup, tokens
@@ -89,6 +91,13 @@ def test_strip_slack_markup(raw: str, expected: str) -> None:
 )
 def test_fold_drops_case_and_accents(raw: str, expected: str) -> None:
     assert fold(raw) == expected
+
+
+def test_fold_of_plain_ascii_matches_the_unicode_route() -> None:
+    # fold() skips decomposition for ASCII text; that shortcut must give what NFKD + casefold gives.
+    text = "".join(chr(i) for i in range(128)) + " Interpol NCB Lyon"
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def test_accented_and_plain_spellings_normalise_alike() -> None:
