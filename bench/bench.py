@@ -2,7 +2,7 @@
 
 It prints figures; it asserts nothing (the quality targets live in `python -m bot eval` and the tests).
 
-    .venv/bin/python bench/bench.py              # full run: about 2 min on 2 CPUs with e5's examples cached
+    .venv/bin/python bench/bench.py              # full run: about 20 min on 2 CPUs, 15 of them difflib's
     .venv/bin/python bench/bench.py --quick      # 1 timed pass, 1 load run, 1 case in 2: about 1 min
     .venv/bin/python bench/bench.py --repeat 10 --peers difflib,bm25
 
