@@ -27,24 +27,16 @@ def _sort_words(text: str) -> str:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_BUCKET = {ch: i for i, ch in enumerate(_LETTERS)}  # any other character counts in bucket 26
-
-
-def _letter_counts(word: str) -> dict[int, int]:
-    """How many times each letter a-z (and any other character, pooled) occurs in a word."""
-    counts: dict[int, int] = {}
-    for ch in word:
-        bucket = _BUCKET.get(ch, len(_LETTERS))
-        counts[bucket] = counts.get(bucket, 0) + 1
-    return counts
+_BUCKET = {ch: i for i, ch in enumerate(_LETTERS)}
 
 
 def _letter_table(words: list[str]) -> np.ndarray:
     """Letter counts as a (letters x words) table: one row per letter, so a word's few letters are few rows."""
     table = np.zeros((len(_LETTERS) + 1, len(words)), dtype=np.uint8)
     for column, word in enumerate(words):
-        for bucket, count in _letter_counts(word).items():
-            table[bucket, column] = min(count, 255)
+        for ch in word:
+            row = _BUCKET.get(ch, len(_LETTERS))  # any other character counts in the last row
+            table[row, column] = min(int(table[row, column]) + 1, 255)
     return table
 
 
@@ -165,10 +157,9 @@ class Matcher:
         ratio = 200 * LCS / (both lengths), and two words share at most as many letters as their letter counts
         allow: an exact bound that rules out most of the vocabulary before rapidfuzz compares anything.
         """
-        counts = _letter_counts(word)
-        rows = list(counts)
-        mine = np.array([min(counts[r], 255) for r in rows], dtype=np.uint8)[:, None]
-        shared = np.minimum(self._vocabulary_letters[rows], mine).sum(axis=0)
+        mine = _letter_table([word])
+        rows = np.flatnonzero(mine[:, 0])
+        shared = np.minimum(self._vocabulary_letters[rows], mine[rows]).sum(axis=0)
         bound = 200 * shared / (self._vocabulary_lengths + len(word))
         return np.flatnonzero(bound >= self.typo_cutoff - 1e-9)  # float rounding must never exclude a word
 
