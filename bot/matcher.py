@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +27,28 @@ _PRESORTED = frozenset({"token_sort_ratio"})
 
 def _sort_words(text: str) -> str:
     return " ".join(sorted(text.split()))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
+_pool_lock = threading.Lock()
+
+
+def _helper() -> ThreadPoolExecutor:
+    """One helper thread per process, made on first use: threads do not survive gunicorn's fork."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matcher")
+            _pool_pid = os.getpid()
+        return _pool
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -73,7 +98,7 @@ class Features:
 class Matcher:
     """Built once from the knowledge; `match` is the hot path (a few cdist calls over all examples)."""
 
-    def __init__(self, knowledge: Knowledge, scoring: dict | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, scoring: dict | None = None, parallel: bool | None = None) -> None:
         params = scoring if scoring is not None else knowledge.matching.get("scoring", {})
         self.weights: dict[str, float] = dict(params.get("weights", {"ratio": 0.3, "token_set_ratio": 0.3,
                                                                        "lexical": 0.4}))
@@ -82,6 +107,8 @@ class Matcher:
         self.typo_cutoff = float(params.get("typo_cutoff", 82))
         self.stem_length = int(params.get("stem_length", 0))
         self.answer_words = bool(params.get("answer_words", False))
+        # rapidfuzz releases the GIL, so two scorers' passes run at once on a second CPU: same scores, sooner.
+        self.parallel = _cpus() > 1 if parallel is None else parallel
         # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
         self.intent_ids = list(knowledge.intents)
@@ -177,12 +204,7 @@ class Matcher:
             topic.append((stem, self.idf[stem] if stem else 0.0))
         text = " ".join(corrected)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
-        fuzzy = {}
-        for name in names:
-            presorted = name in _PRESORTED
-            query, choices = (_sort_words(text), self._word_sorted_texts) if presorted else (text, self._sorted_texts)
-            row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
-            fuzzy[name] = np.maximum.reduceat(row, self._starts).astype(np.float64)
+        fuzzy = self._fuzzy(text, names)
         vec = np.zeros(len(self.stems))
         for stem, weight in topic:
             if stem is not None:
@@ -191,6 +213,21 @@ class Matcher:
         known_weight = sum(wt for stem, wt in topic if stem is not None)
         unknown_count = sum(stem is None for stem, _ in topic)
         return Features(text, fuzzy, hits, known_weight, unknown_count)
+
+    def _fuzzy(self, text: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """Best example score per intent for each scorer; all but the first on the helper thread when parallel."""
+        later: dict[str, Future] = {}
+        if self.parallel and len(names) > 1:
+            later = {name: _helper().submit(self._best_per_intent, text, name) for name in names[1:]}
+        fuzzy = {name: self._best_per_intent(text, name) for name in names if name not in later}
+        fuzzy.update((name, future.result()) for name, future in later.items())
+        return {name: fuzzy[name] for name in names}
+
+    def _best_per_intent(self, text: str, name: str) -> np.ndarray:
+        presorted = name in _PRESORTED
+        query, choices = (_sort_words(text), self._word_sorted_texts) if presorted else (text, self._sorted_texts)
+        row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
+        return np.maximum.reduceat(row, self._starts).astype(np.float64)
 
     def combine(self, f: Features) -> np.ndarray:
         lexical = f.lexical(self.unknown_weight * self.unknown_idf)

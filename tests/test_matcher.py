@@ -1,15 +1,21 @@
-"""The matcher's typo correction: its letter-count prefilter must never change what a full search finds."""
+"""The matcher's shortcuts must never change a score: the typo prefilter, and scoring on a helper thread."""
 
 from __future__ import annotations
 
+import os
 import random
+import select
+import signal
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
+from bot import evaluation
 from bot.engine import Engine
 from bot.matcher import Matcher
+from bot.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +61,53 @@ def test_typo_correction_finds_what_a_full_search_finds(matcher: Matcher) -> Non
     # The sample exercises both outcomes: typos that are fixed and words nothing is close to.
     assert sum(v is not None for v in fixes.values()) > 200
     assert sum(v is None for v in fixes.values()) > 20
+
+
+@pytest.fixture(scope="module")
+def dev_texts() -> list[str]:
+    texts = [normalize(c.text) for c in evaluation.load_cases(evaluation.split_files("dev"))]
+    rng = random.Random(5)
+    return [t for t in rng.sample(texts, 400) if t] + [normalize("how is interpol funded " * 40)]
+
+
+def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
+    alone = Matcher(Engine.load().knowledge, parallel=False)
+    together = Matcher(Engine.load().knowledge, parallel=True)
+    assert together.parallel and not alone.parallel
+    for text in dev_texts:
+        a, b = alone.features(text), together.features(text)
+        assert list(a.fuzzy) == list(b.fuzzy) == ["ratio", "token_sort_ratio"]
+        for name in a.fuzzy:
+            np.testing.assert_array_equal(a.fuzzy[name], b.fuzzy[name])
+        assert alone.match(text) == together.match(text)
+
+
+def test_many_request_threads_share_the_helper(dev_texts: list[str]) -> None:
+    together = Matcher(Engine.load().knowledge, parallel=True)
+    expected = [together.match(t) for t in dev_texts]
+    with ThreadPoolExecutor(8) as requests:  # as gunicorn's threads and Bolt's listener pool call it
+        assert list(requests.map(together.match, dev_texts)) == expected
+
+
+def test_a_forked_worker_scores_on_its_own_helper(dev_texts: list[str]) -> None:
+    """gunicorn forks workers: a helper thread made before the fork does not exist in the child."""
+    together = Matcher(Engine.load().knowledge, parallel=True)
+    text = dev_texts[0]
+    expected = repr(together.match(text)).encode()  # the parent's helper now exists
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, never return into pytest
+        try:
+            os.write(write, repr(together.match(text)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 30)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    got = b""
+    while ready and (chunk := os.read(read, 65536)):
+        got += chunk
+    os.close(read)
+    assert got == expected
