@@ -205,11 +205,10 @@ class Matcher:
         text = " ".join(corrected)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
         fuzzy = self._fuzzy(text, names)
-        vec = np.zeros(len(self.stems))
-        for stem, weight in topic:
-            if stem is not None:
-                vec[self._word_index[stem]] += weight
-        hits = vec @ self._uses
+        known = [(self._word_index[stem], weight) for stem, weight in topic if stem is not None]
+        # Only the message's own rows of the stem-by-intent table: a few rows, not the whole vocabulary.
+        hits = (np.array([w for _, w in known]) @ self._uses[[i for i, _ in known]] if known
+                else np.zeros(len(self.intent_ids)))
         known_weight = sum(wt for stem, wt in topic if stem is not None)
         unknown_count = sum(stem is None for stem, _ in topic)
         return Features(text, fuzzy, hits, known_weight, unknown_count)
