@@ -74,11 +74,12 @@ class Engine:
         """Answer one message; never raises on odd input."""
         text = (text or "")[: self.thresholds.max_input]
         normalized = normalize(text)
-        detection = self.detector.detect(text, normalized, locale) if normalized else self._no_text(locale)
-        lang = detection.language
         if not normalized:
-            return self._fallback(lang, None, empty=True)
+            return self._fallback(self._no_text(locale).language, None, empty=True)
         match = self.matcher.match(normalized)
+        # The typo-corrected words are the better evidence: "graciaas" is Spanish once read as "gracias".
+        detection = self.detector.detect(text, match.text, locale)
+        lang = detection.language
         outcome_kind, chosen = self._decide(match)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":

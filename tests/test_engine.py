@@ -326,6 +326,12 @@ def test_chat_slang_marks_the_language_even_with_the_other_locale(engine: Engine
     assert engine.reply(text, locale=other).language == lang
 
 
+@pytest.mark.parametrize(("text", "lang"), [("graciaas!", "es"), ("<@U0BOT> grasiass!", "es"), ("thnaks!!", "en")])
+def test_a_misspelt_word_counts_for_its_language_once_corrected(engine: Engine, text: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.intent, reply.language) == ("bot.thanks", lang)
+
+
 def test_no_note_for_configured_languages(engine: Engine) -> None:
     for text in ("where is interpol based", "donde tiene su sede interpol"):
         assert engine.reply(text).note is None
