@@ -59,13 +59,13 @@ def cross_validation(knowledge, vocab: dict, folds: int = 5, seed: int = 7):
 
 
 def decide(score: np.ndarray, threshold: float, margin: float, rejecting: np.ndarray, veto: float,
-           smalltalk: np.ndarray, smalltalk_threshold: float) -> np.ndarray:
+           formulaic: np.ndarray, formulaic_threshold: float) -> np.ndarray:
     """Index of the answered intent per row, -1 where the engine would clarify or fall back (as Engine._decide)."""
     topics = np.where(rejecting[None, :], -np.inf, score)
     top2 = np.sort(topics, axis=1)[:, -2:]
     best = np.argmax(topics, axis=1)
     vetoed = score[:, rejecting].max(axis=1) > top2[:, 1] + veto
-    needed = np.where(smalltalk[best], smalltalk_threshold, threshold)
+    needed = np.where(formulaic[best], formulaic_threshold, threshold)
     ok = (top2[:, 1] >= needed) & (top2[:, 1] - top2[:, 0] > margin) & ~vetoed
     return np.where(ok, best, -1)
 
@@ -93,8 +93,8 @@ def main() -> None:
     y_in = np.array([ids.index(c.intent) for c in dev_in])
     f_cv, cv_labels = cross_validation(knowledge, vocab)
     rejecting = np.array([knowledge.intents[i].kind == "out_of_scope" for i in ids])
-    smalltalk = np.array([knowledge.intents[i].formulaic for i in ids])
-    smalltalk_threshold = Thresholds.from_config(knowledge.matching).smalltalk  # the engine's own reading
+    formulaic = np.array([knowledge.intents[i].formulaic for i in ids])
+    formulaic_threshold = Thresholds.from_config(knowledge.matching).smalltalk  # the engine's own reading
     # A held-out negative example is right when rejected.
     y_cv = np.array([-1 if rejecting[ids.index(i)] else ids.index(i) for i in cv_labels])
     grid = {
@@ -121,7 +121,7 @@ def main() -> None:
 
         s_in, s_oos, s_cv = score(f_in), score(f_oos), score(f_cv)
         for threshold, margin, veto in itertools.product(range(44, 72), args.margin or (0, 1, 2), (-4, -2, 0, 2, 4)):
-            d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, smalltalk, smalltalk_threshold)
+            d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, formulaic, formulaic_threshold)
                                  for s in (s_in, s_oos, s_cv))
             acc = (d_in == y_in).mean()
             cv = (d_cv == y_cv).mean()
