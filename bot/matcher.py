@@ -217,7 +217,10 @@ class Matcher:
         """Best example score per intent for each scorer; all but the first on the helper thread when parallel."""
         later: dict[str, Future] = {}
         if self.parallel and len(names) > 1:
-            later = {name: _helper().submit(self._best_per_intent, text, name) for name in names[1:]}
+            try:
+                later = {name: _helper().submit(self._best_per_intent, text, name) for name in names[1:]}
+            except RuntimeError:  # the interpreter is exiting: a reply still in flight scores on its own thread
+                later = {}
         fuzzy = {name: self._best_per_intent(text, name) for name in names if name not in later}
         fuzzy.update((name, future.result()) for name, future in later.items())
         return {name: fuzzy[name] for name in names}

@@ -6,6 +6,8 @@ import os
 import random
 import select
 import signal
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -111,3 +113,19 @@ def test_a_forked_worker_scores_on_its_own_helper(dev_texts: list[str]) -> None:
         got += chunk
     os.close(read)
     assert got == expected
+
+
+def test_a_reply_in_flight_while_the_process_exits_still_scores() -> None:
+    """Socket Mode on Ctrl-C, a worker on SIGTERM: Bolt's listener threads outlive the main thread."""
+    code = (
+        "import threading, time\n"
+        "from bot.matcher import Matcher\n"
+        "from bot.knowledge import load_knowledge\n"
+        "m = Matcher(load_knowledge(), parallel=True)\n"
+        "def late():\n"
+        "    time.sleep(0.5)  # by now the main thread has returned and the interpreter is shutting down\n"
+        "    print(m.match('how is interpol funded').ranked[0][0], flush=True)\n"
+        "threading.Thread(target=late).start()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "interpol.funding", "")
