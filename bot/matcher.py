@@ -37,18 +37,27 @@ def _cpus() -> int:
 
 
 _pool: ThreadPoolExecutor | None = None
-_pool_pid = 0
 _pool_lock = threading.Lock()
 
 
 def _helper() -> ThreadPoolExecutor:
-    """One helper thread per process, made on first use: threads do not survive gunicorn's fork."""
-    global _pool, _pool_pid
+    """One helper thread per process, made on first use."""
+    global _pool
     with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
+        if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matcher")
-            _pool_pid = os.getpid()
         return _pool
+
+
+def _forget_helper() -> None:
+    # Threads do not survive a fork (gunicorn's workers): the child makes its own helper, and its own lock in
+    # case another thread held this one at the fork.
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
+    os.register_at_fork(after_in_child=_forget_helper)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
