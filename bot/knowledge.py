@@ -139,7 +139,11 @@ def _words(data: dict, key: str, path: Path, errs: _Collector) -> frozenset[str]
         return frozenset()
     odd = [w for w in words if not isinstance(w, str)]
     errs.check(not odd, path, key, f"not text: {odd} (quote words like \"no\" that YAML reads as booleans)")
-    return frozenset(normalize(w) for w in words if isinstance(w, str))
+    normalized = {w: normalize(w) for w in words if isinstance(w, str)}
+    # Messages are compared word by word: an entry of two words, or of none, would never match anything.
+    phrases = [w for w, n in normalized.items() if len(n.split()) != 1]
+    errs.check(not phrases, path, key, f"not single words: {phrases}")
+    return frozenset(normalized.values())
 
 
 def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:

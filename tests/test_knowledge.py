@@ -310,6 +310,13 @@ def test_unquoted_no_stopword(tree: Paths) -> None:
     assert "False" in error.message and '"no"' in error.message
 
 
+def test_stopwords_are_single_words(tree: Paths) -> None:
+    # Messages are compared word by word: "por que" as one entry would never match.
+    edit_text(tree.answers / "languages" / "es.yml", '"no", ni', '"no", "por que", ni')
+    error = the_error(errors_of(tree), "languages/es.yml", "stopwords")
+    assert "not single words" in error.message and "por que" in error.message
+
+
 def test_markers_must_be_a_list_of_words(tree: Paths) -> None:
     edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d.__setitem__("markers", "jajaja"))
     assert "expected a list" in the_error(errors_of(tree), "languages/es.yml", "markers").message
