@@ -59,6 +59,8 @@ class Language:
     ui: dict[str, str]
     # Words that mark the language without being a topic ("jajaja", "lol"): language detection only.
     markers: frozenset[str] = frozenset()
+    # Multi-word expressions read as one word when matching: Spanish "por que" (why) is two stopwords otherwise.
+    phrases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,21 @@ def _words(data: dict, key: str, path: Path, errs: _Collector) -> frozenset[str]
     return frozenset(normalized.values())
 
 
+def _phrases(data: dict, path: Path, errs: _Collector) -> dict[str, str]:
+    """A language file's `phrases:` (several words -> the one word they are read as), normalised like messages."""
+    raw = data.get("phrases") or {}
+    if not errs.check(isinstance(raw, dict), path, "phrases", "expected a mapping of phrase: word"):
+        return {}
+    phrases: dict[str, str] = {}
+    for phrase, word in raw.items():
+        key = normalize(str(phrase))
+        value = normalize(str(word)) if isinstance(word, str) else ""
+        if errs.check(len(key.split()) >= 2 and len(value.split()) == 1, path, f"phrases.{phrase}",
+                      "expected two or more words read as one word"):
+            phrases[key] = value
+    return phrases
+
+
 def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:
     languages: dict[str, Language] = {}
     for path in sorted(directory.glob("*.yml")):
@@ -162,6 +179,7 @@ def _load_languages(directory: Path, errs: _Collector) -> dict[str, Language]:
             stopwords=_words(data, "stopwords", path, errs),
             ui={k: str(v) for k, v in (ui or {}).items()},
             markers=_words(data, "markers", path, errs),
+            phrases=_phrases(data, path, errs),
         )
     if languages:
         keys = {code: set(lang.ui) for code, lang in languages.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -120,10 +121,15 @@ class Matcher:
         self.parallel = _cpus() > 1 if parallel is None else parallel
         # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
+        self._phrases = {k: v for lang in knowledge.languages.values() for k, v in lang.phrases.items()}
+        self._phrase_pattern = (re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(self._phrases, key=len,
+                                                                                       reverse=True))) + r")\b")
+                                if self._phrases else None)
         self.intent_ids = list(knowledge.intents)
         texts, owners = [], []
         for i, intent in enumerate(knowledge.intents.values()):
             for examples in intent.normalized.values():
+                examples = [self.join_phrases(e) for e in examples]
                 texts.extend(examples)
                 owners.extend([i] * len(examples))
         self.texts = texts
@@ -134,6 +140,12 @@ class Matcher:
         self._sorted_texts = [texts[i] for i in order]
         self._word_sorted_texts = [_sort_words(t) for t in self._sorted_texts]
         self._build_vocabulary(knowledge)
+
+    def join_phrases(self, normalized: str) -> str:
+        """Read each configured multi-word expression as its one word ("por que" -> "porque")."""
+        if self._phrase_pattern is None:
+            return normalized
+        return self._phrase_pattern.sub(lambda m: self._phrases[m.group(0)], normalized)
 
     def stem(self, word: str) -> str:
         """Truncation stemming: 'financia', 'financiada', 'financiacion' share a stem in both languages."""
@@ -150,7 +162,7 @@ class Matcher:
         if self.answer_words:
             for j, intent in enumerate(knowledge.intents.values()):
                 for text in [*intent.answer.values(), *intent.label.values()]:
-                    words = [w for w in normalize(text).split() if w not in self.stopwords]
+                    words = [w for w in self.join_phrases(normalize(text)).split() if w not in self.stopwords]
                     spelled.update(words)
                     words_by_intent[j].update(self.stem(w) for w in words)
         df: dict[str, int] = {}
@@ -200,7 +212,7 @@ class Matcher:
         return np.flatnonzero(bound >= self.typo_cutoff - 1e-9)  # float rounding must never exclude a word
 
     def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
-        words = normalized.split()
+        words = self.join_phrases(normalized).split()
         fixes = self.correct([w for w in words if w not in self.stopwords])
         corrected, topic = [], []
         for w in words:

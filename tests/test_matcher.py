@@ -1,4 +1,4 @@
-"""The matcher's shortcuts must never change a score: the typo prefilter, and scoring on a helper thread."""
+"""The matcher: its shortcuts (typo prefilter, helper thread) never change a score; configured phrases count."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from bot import evaluation
 from bot.engine import Engine
+from bot.knowledge import load_knowledge
 from bot.matcher import Matcher
 from bot.normalize import normalize
 
@@ -70,6 +72,17 @@ def dev_texts() -> list[str]:
     texts = [normalize(c.text) for c in evaluation.load_cases(evaluation.split_files("dev"))]
     rng = random.Random(5)
     return [t for t in rng.sample(texts, 400) if t] + [normalize("how is interpol funded " * 40)]
+
+
+def test_a_configured_phrase_is_one_topic_word(matcher: Matcher) -> None:
+    # "por que" (why) is two stopwords; read as one word it is evidence the lexical score can use.
+    knowledge = load_knowledge()
+    plain = Matcher(replace(knowledge, languages={c: replace(lang, phrases={})
+                                                  for c, lang in knowledge.languages.items()}))
+    text = normalize("¿Por qué colabora Interpol con empresas?")
+    joined, split = matcher.features(text), plain.features(text)
+    assert joined.text.split()[0] == "porque" and split.text.startswith("por que")
+    assert joined.known_weight > split.known_weight
 
 
 def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
