@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--stem", type=int, default=0)
     parser.add_argument("--answer-words", action="store_true")
     parser.add_argument("--typo", type=float, default=82, help="typo-correction cutoff (fuzz.ratio)")
+    parser.add_argument("--grading", type=float, default=0.0, help="lexical_grading exponent (0: yes/no use)")
     parser.add_argument("--quick", action="store_true", help="fewer scorer combinations")
     parser.add_argument("--fast", action="store_true", help="only scorers that cost what ratio costs (p99 < 2 ms)")
     parser.add_argument("--margin", type=float, action="append",
@@ -83,7 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     knowledge = load_knowledge()
     ids = list(knowledge.intents)
-    vocab = {"stem_length": args.stem, "answer_words": args.answer_words, "typo_cutoff": args.typo}
+    vocab = {"stem_length": args.stem, "answer_words": args.answer_words, "typo_cutoff": args.typo,
+             "lexical_grading": args.grading}
     matcher = Matcher(knowledge, scoring={"weights": {}, **vocab})
     cases = evaluation.load_cases(evaluation.split_files("dev"))
     dev_in = [c for c in cases if c.intent]
@@ -120,7 +122,8 @@ def main() -> None:
             return s - pen * (1 - f[f"known@{unk}"])[:, None] * 100
 
         s_in, s_oos, s_cv = score(f_in), score(f_oos), score(f_cv)
-        for threshold, margin, veto in itertools.product(range(44, 72), args.margin or (0, 1, 2), (-4, -2, 0, 2, 4)):
+        vetoes = (-10, -8, -6, -4, -2, 0, 2, 4)
+        for threshold, margin, veto in itertools.product(range(44, 72), args.margin or (0, 1, 2), vetoes):
             d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, formulaic, formulaic_threshold)
                                  for s in (s_in, s_oos, s_cv))
             acc = (d_in == y_in).mean()

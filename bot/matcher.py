@@ -6,6 +6,7 @@ import math
 import os
 import re
 import threading
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -117,6 +118,7 @@ class Matcher:
         self.typo_cutoff = float(params.get("typo_cutoff", 82))
         self.stem_length = int(params.get("stem_length", 0))
         self.answer_words = bool(params.get("answer_words", False))
+        self.lexical_grading = float(params.get("lexical_grading", 0.0))
         # rapidfuzz releases the GIL, so two scorers' passes run at once on a second CPU: same scores, sooner.
         self.parallel = _cpus() > 1 if parallel is None else parallel
         # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
@@ -153,23 +155,25 @@ class Matcher:
 
     def _build_vocabulary(self, knowledge: Knowledge) -> None:
         # A word's weight is its rarity across intents (IDF): "interpol" says little, "lyon" a lot.
-        words_by_intent: list[set[str]] = [set() for _ in self.intent_ids]
+        n = len(self.intent_ids)
+        # Per intent, how many of its examples use each stem: "why" is in half of partnerships.why's examples
+        # and a few of partnerships.benefits', which a yes/no "uses the word" cannot tell apart.
+        counts: list[Counter[str]] = [Counter() for _ in self.intent_ids]
+        sizes = np.bincount(self.owners, minlength=n).astype(np.float64)
         spelled: set[str] = set()
         for text, owner in zip(self.texts, self.owners, strict=True):
             words = [w for w in text.split() if w not in self.stopwords]
             spelled.update(words)
-            words_by_intent[owner].update(self.stem(w) for w in words)
-        if self.answer_words:
+            counts[owner].update({self.stem(w) for w in words})
+        if self.answer_words:  # an answer's words count as one more example's
             for j, intent in enumerate(knowledge.intents.values()):
                 for text in [*intent.answer.values(), *intent.label.values()]:
                     words = [w for w in self.join_phrases(normalize(text)).split() if w not in self.stopwords]
                     spelled.update(words)
-                    words_by_intent[j].update(self.stem(w) for w in words)
-        df: dict[str, int] = {}
-        for words in words_by_intent:
-            for w in words:
-                df[w] = df.get(w, 0) + 1
-        n = len(self.intent_ids)
+                    counts[j].update({self.stem(w) for w in words} - set(counts[j]))
+        df: Counter[str] = Counter()
+        for used in counts:
+            df.update(used.keys())
         self.idf = {w: math.log(1 + n / d) for w, d in df.items()}
         self.unknown_idf = math.log(1 + n)
         self.stems = sorted(df)
@@ -177,12 +181,16 @@ class Matcher:
         self._known_words = frozenset(spelled)
         self._vocabulary_letters = _letter_table(self.vocabulary)
         self._vocabulary_lengths = np.array([len(w) for w in self.vocabulary])
-        # Stem -> intents using it, as a 0/1 matrix, so the lexical score is one vector product.
+        # Stem x intent table, so the lexical score is one vector product over the message's rows. Each cell is
+        # the share of the intent's examples using the stem, relative to the intent that uses it most, raised to
+        # `lexical_grading`: 0 gives 1 wherever the intent uses it at all, higher values favour typical words.
         self._word_index = {w: i for i, w in enumerate(self.stems)}
-        self._uses = np.zeros((len(self.stems), n), dtype=np.float64)
-        for j, words in enumerate(words_by_intent):
-            for w in words:
-                self._uses[self._word_index[w], j] = 1.0
+        share = np.zeros((len(self.stems), n), dtype=np.float64)
+        for j, used in enumerate(counts):
+            for w, c in used.items():
+                share[self._word_index[w], j] = c / max(sizes[j], 1.0)
+        relative = share / share.max(axis=1, keepdims=True)
+        self._uses = np.where(share > 0, relative ** self.lexical_grading, 0.0)
 
     def correct(self, words: list[str]) -> dict[str, str | None]:
         """For each word, itself if known, else the known word a typo most likely meant, else None."""

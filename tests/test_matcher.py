@@ -85,6 +85,18 @@ def test_a_configured_phrase_is_one_topic_word(matcher: Matcher) -> None:
     assert joined.known_weight > split.known_weight
 
 
+def test_graded_word_evidence_favours_the_intent_a_word_is_typical_of() -> None:
+    # "why" opens half of partnerships.why's examples and few of partnerships.benefits': yes/no use cannot tell.
+    knowledge = load_knowledge()
+    scoring = dict(knowledge.matching["scoring"])
+    ids = list(knowledge.intents)
+    why, benefits = ids.index("partnerships.why"), ids.index("partnerships.benefits")
+    graded = Matcher(knowledge, scoring={**scoring, "lexical_grading": 0.5}).features("why")
+    flat = Matcher(knowledge, scoring={**scoring, "lexical_grading": 0.0}).features("why")
+    assert flat.hits[why] == flat.hits[benefits] > 0
+    assert graded.hits[why] == flat.hits[why] > graded.hits[benefits] > 0
+
+
 def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
     alone = Matcher(Engine.load().knowledge, parallel=False)
     together = Matcher(Engine.load().knowledge, parallel=True)
