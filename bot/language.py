@@ -36,7 +36,9 @@ class LanguageDetector:
         self.foreign_max_share = float(params.get("foreign_max_share", 0.5))
         # Words that only one language's examples and stopwords use: the strongest evidence we have.
         every = {**knowledge.understood, **knowledge.languages}
-        vocab: dict[str, set[str]] = {code: set(every[code].stopwords | every[code].markers) for code in self.languages}
+        # A phrase's joined word ("paraque") is its language's own: the matcher hands us text with phrases joined.
+        vocab: dict[str, set[str]] = {code: set(every[code].stopwords | every[code].markers
+                                                | set(every[code].phrases.values())) for code in self.languages}
         for intent in knowledge.intents.values():
             for code, examples in intent.normalized.items():
                 for example in examples:

@@ -468,3 +468,9 @@ def test_a_script_none_of_our_languages_uses_gets_the_note(engine: Engine, text:
 def test_a_vocative_does_not_sink_a_short_question(engine: Engine, text: str, lang: str) -> None:
     reply = engine.reply(text)
     assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.overview", lang)
+
+
+@pytest.mark.parametrize("text", ["para qué?", "por qué?", "<@U0BOT> para que"])
+def test_a_joined_phrase_still_counts_for_its_language(engine: Engine, text: str) -> None:
+    # The matcher reads "para que" as "paraque"; its two Spanish words must not vanish from language detection.
+    assert engine.reply(text).language == "es"
