@@ -165,12 +165,12 @@ class Matcher:
             words = [w for w in text.split() if w not in self.stopwords]
             spelled.update(words)
             counts[owner].update({self.stem(w) for w in words})
-        if self.answer_words:  # an answer's words count as one more example's
+        if self.answer_words:  # an intent's answers and labels together count as one more example
             for j, intent in enumerate(knowledge.intents.values()):
-                for text in [*intent.answer.values(), *intent.label.values()]:
-                    words = [w for w in self.join_phrases(normalize(text)).split() if w not in self.stopwords]
-                    spelled.update(words)
-                    counts[j].update({self.stem(w) for w in words} - set(counts[j]))
+                words = {w for text in [*intent.answer.values(), *intent.label.values()]
+                         for w in self.join_phrases(normalize(text)).split() if w not in self.stopwords}
+                spelled.update(words)
+                counts[j].update({self.stem(w) for w in words})
         df: Counter[str] = Counter()
         for used in counts:
             df.update(used.keys())
