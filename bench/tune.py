@@ -77,6 +77,8 @@ def main() -> None:
     parser.add_argument("--answer-words", action="store_true")
     parser.add_argument("--typo", type=float, default=82, help="typo-correction cutoff (fuzz.ratio)")
     parser.add_argument("--grading", type=float, default=0.0, help="lexical_grading exponent (0: yes/no use)")
+    parser.add_argument("--negatives", action="store_true",
+                        help="out-of-scope word evidence per example (negatives_per_example)")
     parser.add_argument("--quick", action="store_true", help="fewer scorer combinations")
     parser.add_argument("--fast", action="store_true", help="only scorers that cost what ratio costs (p99 < 2 ms)")
     parser.add_argument("--margin", type=float, action="append",
@@ -85,7 +87,7 @@ def main() -> None:
     knowledge = load_knowledge()
     ids = list(knowledge.intents)
     vocab = {"stem_length": args.stem, "answer_words": args.answer_words, "typo_cutoff": args.typo,
-             "lexical_grading": args.grading}
+             "lexical_grading": args.grading, "negatives_per_example": args.negatives}
     matcher = Matcher(knowledge, scoring={"weights": {}, **vocab})
     cases = evaluation.load_cases(evaluation.split_files("dev"))
     dev_in = [c for c in cases if c.intent]

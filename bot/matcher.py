@@ -119,6 +119,7 @@ class Matcher:
         self.stem_length = int(params.get("stem_length", 0))
         self.answer_words = bool(params.get("answer_words", False))
         self.lexical_grading = float(params.get("lexical_grading", 0.0))
+        self.negatives_per_example = bool(params.get("negatives_per_example", False))
         # rapidfuzz releases the GIL, so two scorers' passes run at once on a second CPU: same scores, sooner.
         self.parallel = _cpus() > 1 if parallel is None else parallel
         # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
@@ -128,6 +129,7 @@ class Matcher:
                                                                                        reverse=True))) + r")\b")
                                 if self._phrases else None)
         self.intent_ids = list(knowledge.intents)
+        self._negative = [i for i, intent in enumerate(knowledge.intents.values()) if intent.kind == "out_of_scope"]
         texts, owners = [], []
         for i, intent in enumerate(knowledge.intents.values()):
             for examples in intent.normalized.values():
@@ -191,6 +193,17 @@ class Matcher:
                 share[self._word_index[w], j] = c / max(sizes[j], 1.0)
         relative = share / share.max(axis=1, keepdims=True)
         self._uses = np.where(share > 0, relative ** self.lexical_grading, 0.0)
+        # Out-of-scope examples are unrelated counter-examples, not one topic: together they use almost any word,
+        # so their union says nothing. Each is evidence on its own, as its fuzzy score already is.
+        self._negative_uses: dict[int, tuple[int, dict[int, np.ndarray]]] = {}
+        if self.negatives_per_example:
+            for j in self._negative:
+                rows = [text for text, owner in zip(self.texts, self.owners, strict=True) if owner == j]
+                columns: dict[int, list[int]] = {}
+                for column, text in enumerate(rows):
+                    for stem in {self.stem(w) for w in text.split() if w not in self.stopwords}:
+                        columns.setdefault(self._word_index[stem], []).append(column)
+                self._negative_uses[j] = (len(rows), {k: np.array(v) for k, v in columns.items()})
 
     def correct(self, words: list[str]) -> dict[str, str | None]:
         """For each word, itself if known, else the known word a typo most likely meant, else None."""
@@ -238,6 +251,12 @@ class Matcher:
         # Only the message's own rows of the stem-by-intent table: a few rows, not the whole vocabulary.
         hits = (np.array([w for _, w in known]) @ self._uses[[i for i, _ in known]] if known
                 else np.zeros(len(self.intent_ids)))
+        for j, (size, columns) in self._negative_uses.items():
+            covered = np.zeros(size)
+            for row, weight in known:
+                if row in columns:
+                    covered[columns[row]] += weight
+            hits[j] = covered.max() if size else 0.0
         known_weight = sum(wt for stem, wt in topic if stem is not None)
         unknown_count = sum(stem is None for stem, _ in topic)
         return Features(text, fuzzy, hits, known_weight, unknown_count)

@@ -97,6 +97,23 @@ def test_graded_word_evidence_favours_the_intent_a_word_is_typical_of() -> None:
     assert graded.hits[why] == flat.hits[why] > graded.hits[benefits] > 0
 
 
+def test_out_of_scope_word_evidence_per_example_needs_one_example_to_use_the_words() -> None:
+    # No single negative example asks about the member count for slides, but together they use all those words.
+    knowledge = load_knowledge()
+    scoring = dict(knowledge.matching["scoring"])
+    oos = list(knowledge.intents).index("out_of_scope")
+    text = "prepping slides for legal whats the current member count for interpol"
+    per_example = Matcher(knowledge, scoring={**scoring, "negatives_per_example": True})
+    union = Matcher(knowledge, scoring={**scoring, "negatives_per_example": False}).features(text)
+    each = per_example.features(text)
+    assert union.hits[oos] == pytest.approx(union.known_weight)
+    assert union.hits[oos] > each.hits[oos] > 0
+    np.testing.assert_array_equal(np.delete(union.hits, oos), np.delete(each.hits, oos))
+    # A message that is a negative example word for word keeps all of its evidence.
+    example = next(t for t, owner in zip(per_example.texts, per_example.owners, strict=True) if owner == oos)
+    assert per_example.features(example).hits[oos] == pytest.approx(per_example.features(example).known_weight)
+
+
 def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
     alone = Matcher(Engine.load().knowledge, parallel=False)
     together = Matcher(Engine.load().knowledge, parallel=True)
