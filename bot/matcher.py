@@ -129,7 +129,6 @@ class Matcher:
                                                                                        reverse=True))) + r")\b")
                                 if self._phrases else None)
         self.intent_ids = list(knowledge.intents)
-        self._negative = [i for i, intent in enumerate(knowledge.intents.values()) if intent.kind == "out_of_scope"]
         texts, owners = [], []
         for i, intent in enumerate(knowledge.intents.values()):
             for examples in intent.normalized.values():
@@ -163,10 +162,18 @@ class Matcher:
         counts: list[Counter[str]] = [Counter() for _ in self.intent_ids]
         sizes = np.bincount(self.owners, minlength=n).astype(np.float64)
         spelled: set[str] = set()
+        # Out-of-scope examples are unrelated counter-examples, not one topic: together they use almost any word,
+        # so their union says nothing. With negatives_per_example each is evidence on its own, as its fuzzy score is.
+        negatives = {j for j, intent in enumerate(knowledge.intents.values())
+                     if self.negatives_per_example and intent.kind == "out_of_scope"}
+        negative_stems: dict[int, list[set[str]]] = {j: [] for j in negatives}
         for text, owner in zip(self.texts, self.owners, strict=True):
             words = [w for w in text.split() if w not in self.stopwords]
             spelled.update(words)
-            counts[owner].update({self.stem(w) for w in words})
+            stems = {self.stem(w) for w in words}
+            counts[owner].update(stems)
+            if owner in negatives:
+                negative_stems[owner].append(stems)
         if self.answer_words:  # an intent's answers and labels together count as one more example
             for j, intent in enumerate(knowledge.intents.values()):
                 words = {w for text in [*intent.answer.values(), *intent.label.values()]
@@ -193,17 +200,14 @@ class Matcher:
                 share[self._word_index[w], j] = c / max(sizes[j], 1.0)
         relative = share / share.max(axis=1, keepdims=True)
         self._uses = np.where(share > 0, relative ** self.lexical_grading, 0.0)
-        # Out-of-scope examples are unrelated counter-examples, not one topic: together they use almost any word,
-        # so their union says nothing. Each is evidence on its own, as its fuzzy score already is.
+        # Per negative intent, its example count and, per stem, the examples (columns) that use it.
         self._negative_uses: dict[int, tuple[int, dict[int, np.ndarray]]] = {}
-        if self.negatives_per_example:
-            for j in self._negative:
-                rows = [text for text, owner in zip(self.texts, self.owners, strict=True) if owner == j]
-                columns: dict[int, list[int]] = {}
-                for column, text in enumerate(rows):
-                    for stem in {self.stem(w) for w in text.split() if w not in self.stopwords}:
-                        columns.setdefault(self._word_index[stem], []).append(column)
-                self._negative_uses[j] = (len(rows), {k: np.array(v) for k, v in columns.items()})
+        for j, examples in negative_stems.items():
+            columns: dict[int, list[int]] = {}
+            for column, stems in enumerate(examples):
+                for stem in stems:
+                    columns.setdefault(self._word_index[stem], []).append(column)
+            self._negative_uses[j] = (len(examples), {k: np.array(v) for k, v in columns.items()})
 
     def correct(self, words: list[str]) -> dict[str, str | None]:
         """For each word, itself if known, else the known word a typo most likely meant, else None."""

@@ -111,7 +111,8 @@ def test_out_of_scope_word_evidence_per_example_needs_one_example_to_use_the_wor
     np.testing.assert_array_equal(np.delete(union.hits, oos), np.delete(each.hits, oos))
     # A message that is a negative example word for word keeps all of its evidence.
     example = next(t for t, owner in zip(per_example.texts, per_example.owners, strict=True) if owner == oos)
-    assert per_example.features(example).hits[oos] == pytest.approx(per_example.features(example).known_weight)
+    alone = per_example.features(example)
+    assert alone.hits[oos] == pytest.approx(alone.known_weight)
 
 
 def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
