@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from bot.knowledge import Intent, Knowledge, Paths, load_knowledge
 from bot.language import Detection, LanguageDetector
 from bot.matcher import Match, Matcher
-from bot.normalize import normalize
+from bot.normalize import clauses, normalize
 from bot.partner_name import extract_partner
 from bot.reply import Reply, ScreeningPrompt, Suggestion, escape_mrkdwn
 from bot.screening import Outcome, ScreeningRun, outcome
@@ -55,6 +55,7 @@ class Engine:
         self.default_language = knowledge.default_language
         # Whole words, not the matcher's stems: partner names are compared word by word.
         self._common = frozenset(self.matcher.vocabulary) | self.matcher.stopwords
+        self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
 
     @classmethod
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
@@ -81,6 +82,8 @@ class Engine:
         detection = self.detector.detect(text, match.text, locale)
         lang = detection.language
         outcome_kind, chosen = self._decide(match)
+        if outcome_kind == "fallback":
+            outcome_kind, chosen = self._closing_clause(text) or (outcome_kind, chosen)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":
             partner = extract_partner(text, self._common, _NOT_PARTNERS)
@@ -139,6 +142,21 @@ class Engine:
         if len(close) >= 2:
             return "clarify", close
         return "fallback", []
+
+    def _closing_clause(self, text: str) -> tuple[str, list[tuple[str, float]]] | None:
+        """A thanks that opens or ends a message of chatter: 'perfect thanks a lot, sending this to legal now'."""
+        # A question anywhere means the message wants an answer, not a "you're welcome".
+        if not self._closing or "?" in text:
+            return None
+        parts = clauses(text)
+        if len(parts) < 2:
+            return None
+        # A formula opens or ends a message ("perfect, thanks a lot - ..."); four matches at most bound the time.
+        for part in dict.fromkeys(parts[:2] + parts[-2:]):
+            kind, chosen = self._decide(self.matcher.match(part))
+            if kind == "answer" and chosen[0][0] in self._closing:
+                return kind, chosen
+        return None
 
     def _suggest(self, intent_ids, lang: str) -> tuple[Suggestion, ...]:
         intents = self.knowledge.intents

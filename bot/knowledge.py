@@ -43,6 +43,8 @@ class Intent:
     sources: tuple[Citation, ...]
     # Greetings and thanks: a real one is close to an example, so they need `smalltalk_threshold`, not the answer one.
     formulaic: bool = False
+    # Thanks: people add chatter after it ("thanks, sending this to legal"), so one clause is enough.
+    closing: bool = False
 
     @cached_property
     def normalized(self) -> dict[str, tuple[str, ...]]:
@@ -319,10 +321,12 @@ def _load_intent(intent_id: str, raw: Any, path: Path, answer: tuple[Path, dict]
                "an answer must cite at least one passage")
     formulaic = raw.get("formulaic", False)
     errs.check(isinstance(formulaic, bool), path, f"{key}.formulaic", f"{formulaic!r}; expected true or false")
+    closing = raw.get("closing", False)
+    errs.check(isinstance(closing, bool), path, f"{key}.closing", f"{closing!r}; expected true or false")
     return Intent(
         id=intent_id, file=path.name, kind=kind, screening_prompt=bool(raw.get("screening_prompt", False)),
         label=label, related=tuple(str(r) for r in related), examples=examples, answer=text, sources=tuple(sources),
-        formulaic=formulaic is True,
+        formulaic=formulaic is True, closing=closing is True,
     )
 
 

@@ -13,6 +13,8 @@ _APOSTROPHE = re.compile(r"['’`´]")
 _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+# Where one clause of a message ends: sentence and clause punctuation, line breaks, a dash between spaces.
+_CLAUSE_END = re.compile(r"[,.;:!?¡¿\n]+|\s[-–—]+\s")
 
 
 def strip_slack_markup(text: str) -> str:
@@ -44,3 +46,8 @@ def normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of an already normalised text."""
     return text.split()
+
+
+def clauses(text: str) -> list[str]:
+    """The normalised clauses of a raw message, in order: 'thanks! sending this to legal' -> two."""
+    return [c for c in (normalize(part) for part in _CLAUSE_END.split(strip_slack_markup(text))) if c]

@@ -474,3 +474,34 @@ def test_a_vocative_does_not_sink_a_short_question(engine: Engine, text: str, la
 def test_a_joined_phrase_still_counts_for_its_language(engine: Engine, text: str) -> None:
     # The matcher reads "para que" as "paraque"; its two Spanish words must not vanish from language detection.
     assert engine.reply(text).language == "es"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("perfect, thanks a lot - forwarding this to compliance now", "en"),
+    ("sending this to legal now, many thanks!", "en"),
+    ("Le agradezco mucho la ayuda, se lo reenvío a dirección hoy mismo", "es"),
+])
+def test_a_thanks_with_chatter_around_it_is_a_thanks(engine: Engine, text: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.kind, reply.intent, reply.language) == ("smalltalk", "bot.thanks", lang)
+
+
+def test_the_clause_rescue_follows_the_closing_flag(engine: Engine) -> None:
+    """Without `closing: true` on bot.thanks the same message falls back: the data, not the code, decides."""
+    text = "perfect, thanks a lot - forwarding this to compliance now"
+    intents = {**engine.knowledge.intents}
+    intents["bot.thanks"] = replace(intents["bot.thanks"], closing=False)
+    assert Engine(replace(engine.knowledge, intents=intents)).reply(text).kind == "fallback"
+
+
+@pytest.mark.parametrize("text", [
+    "thanks! also, where is the vpn guide?",  # asks something: a "you're welcome" would ignore it
+    "hi all, who has the hdmi adapter",  # a greeting opens a request; it is not closing
+    "morning! coffee machine is broken again",
+])
+def test_only_a_closing_formula_in_a_message_that_asks_nothing_is_rescued(engine: Engine, text: str) -> None:
+    assert engine.reply(text).kind == "fallback"
+
+
+def test_a_thanks_clause_does_not_hide_a_question(engine: Engine) -> None:
+    assert engine.reply("thanks, and how is interpol funded").intent == "interpol.funding"

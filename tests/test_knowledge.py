@@ -272,6 +272,17 @@ def test_only_greetings_and_thanks_are_formulaic(knowledge: Knowledge) -> None:
     assert {i.id for i in knowledge.intents.values() if i.formulaic} == {"bot.greeting", "bot.thanks"}
 
 
+def test_closing_must_be_true_or_false(tree: Paths) -> None:
+    edit_yaml(tree.intents / "bot.yml", lambda d: d["intents"]["bot.thanks"].update(closing=1))
+    error = the_error(errors_of(tree), "intents/bot.yml", "intents.bot.thanks.closing")
+    assert "expected true or false" in error.message
+
+
+def test_only_thanks_is_a_closing_formula(knowledge: Knowledge) -> None:
+    # A greeting opens a request ("hi all, who has the hdmi adapter"): answering its clause would ignore the rest.
+    assert {i.id for i in knowledge.intents.values() if i.closing} == {"bot.thanks"}
+
+
 @pytest.mark.parametrize("topic", ["interpol.mascot", "out_of_scope"])
 def test_fallback_topic_that_is_not_answerable(tree: Paths, topic: str) -> None:
     edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["fallback_topics"].append(topic))

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.normalize import fold, normalize, strip_slack_markup, tokens
+from bot.normalize import clauses, fold, normalize, strip_slack_markup, tokens
 
 
 @pytest.mark.parametrize(
@@ -112,3 +112,15 @@ def test_normalize_is_idempotent() -> None:
 
 def test_tokens_splits_normalised_text() -> None:
     assert tokens(normalize("Where's  Interpol's HQ?")) == ["wheres", "interpols", "hq"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("perfect, thanks a lot - sending this to legal", ["perfect", "thanks a lot", "sending this to legal"]),
+    ("¡Gracias! ¿Y la sede?", ["gracias", "y la sede"]),
+    ("thx a ton :pray: <https://x.y/a:b|the doc> ok", ["thx a ton the doc ok"]),  # emoji and links are not breaks
+    ("line one\nline two", ["line one", "line two"]),
+    ("a well-known fact", ["a well known fact"]),  # a hyphen inside a word is not a dash
+    ("...!!", []),
+])
+def test_clauses(raw: str, expected: list[str]) -> None:
+    assert clauses(raw) == expected
