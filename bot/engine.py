@@ -82,6 +82,9 @@ class Engine:
         detection = self.detector.detect(text, match.text, locale)
         lang = detection.language
         outcome_kind, chosen = self._decide(match)
+        # The documents name no other organisation: "when was europol created" is not Interpol's history.
+        if outcome_kind != "fallback" and self.knowledge.subject.other_named(normalized, match.text):
+            outcome_kind, chosen = "fallback", []
         if outcome_kind == "fallback":
             outcome_kind, chosen = self._closing_clause(text) or (outcome_kind, chosen)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})

@@ -11,6 +11,7 @@ from typing import Any
 from bot.errors import DataError, DataErrors
 from bot.normalize import normalize
 from bot.sources import Document, load_documents, squash
+from bot.subject import Subject
 from bot.yamlfile import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ class Knowledge:
     default_language: str
     # Languages we match but do not answer in (intents/understood/*.yml): replies come in the default language.
     understood: dict[str, Language] = field(default_factory=dict)
+    subject: Subject = field(default_factory=Subject)
 
 
 @dataclass
@@ -403,7 +405,40 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
     understood = _load_understood(paths.intents / "understood", intents, langs, errs)
     _check_examples_unique(intents, paths.intents, understood, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
+    subject = _load_subject(matching.get("subject"), matching_path, docs, intents, paths.intents, errs)
     if errs.errors:
         raise DataErrors(errs.errors)
     return Knowledge(intents=intents, languages=languages, documents=docs, checklist=checklist,
-                     matching=matching, default_language=default, understood=understood)
+                     matching=matching, default_language=default, understood=understood, subject=subject)
+
+
+def _load_subject(raw: Any, path: Path, docs: dict[str, Document], intents: dict[str, Intent], directory: Path,
+                  errs: _Collector) -> Subject:
+    """matching.subject: the documents' subject and other organisations; neither documents nor examples contradict it."""
+    if raw is None:
+        return Subject()
+    if not errs.check(isinstance(raw, dict), path, "matching.subject", "expected names and others"):
+        return Subject()
+    lists = {}
+    for key in ("names", "others"):
+        value = raw.get(key)
+        ok = isinstance(value, list) and value and all(isinstance(v, str) and normalize(v) for v in value)
+        errs.check(bool(ok), path, f"matching.subject.{key}", "expected a non-empty list of names")
+        lists[key] = value if ok else []
+    subject = Subject.from_lists(lists["names"], lists["others"])
+    both = set(subject.names) & set(subject.others)
+    errs.check(not both, path, "matching.subject.others", f"also in names: {sorted(both)}")
+    # An organisation the documents name is one they may answer about: it cannot turn a question away.
+    for doc in docs.values():
+        text = normalize(" ".join(doc.section_text(s) for s in doc.sections))
+        named = subject.mentioned_in(text)
+        errs.check(not named, path, "matching.subject.others", f"{named} named in document {doc.file}: remove them")
+    for intent in intents.values():
+        if intent.kind == "out_of_scope":
+            continue
+        for lang, examples in intent.normalized.items():
+            for example, norm in zip(intent.examples[lang], examples, strict=True):
+                other = subject.other_named(norm)
+                errs.check(other is None, directory / intent.file, f"intents.{intent.id}.examples.{lang}",
+                           f"{example!r} asks about {other!r}, not the documents' subject: it would be turned away")
+    return subject

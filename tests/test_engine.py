@@ -13,6 +13,7 @@ from bot.language import Detection
 from bot.matcher import Match
 from bot.reply import Reply
 from bot.sources import squash
+from bot.subject import Subject
 
 KINDS = {"answer", "clarify", "fallback", "smalltalk"}
 SCREENING_INTENTS = {
@@ -505,3 +506,30 @@ def test_only_a_closing_formula_in_a_message_that_asks_nothing_is_rescued(engine
 
 def test_a_thanks_clause_does_not_hide_a_question(engine: Engine) -> None:
     assert engine.reply("thanks, and how is interpol funded").intent == "interpol.funding"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("when was europol created", "en"),
+    ("cuantos paises son miembros de ameripol", "es"),
+    ("<@U0BOT> does the FBI run joint operations against cartels?", "en"),
+])
+def test_a_question_about_another_organisation_falls_back(engine: Engine, text: str, lang: str) -> None:
+    reply = engine.reply(text)
+    assert (reply.kind, reply.language) == ("fallback", lang)
+    assert not FACTS.search(reply.text)
+
+
+@pytest.fixture(scope="module")
+def no_subject(engine: Engine) -> Engine:
+    return Engine(replace(engine.knowledge, subject=Subject()))
+
+
+def test_the_subject_list_decides_not_the_code(no_subject: Engine) -> None:
+    """With no subject configured, the same question matches Interpol's history on its words alone."""
+    assert no_subject.reply("when was europol created").intent == "interpol.history"
+
+
+@pytest.mark.parametrize("text", ["how is interpol funded, is it like europol", "when was interpol created? and the fbi?"])
+def test_a_question_naming_interpol_too_is_matched_as_usual(engine: Engine, no_subject: Engine, text: str) -> None:
+    reply = engine.reply(text)
+    assert reply.kind == "answer" and reply == no_subject.reply(text)

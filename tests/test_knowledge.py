@@ -400,3 +400,33 @@ def test_a_broken_understood_file_names_file_and_key(tree: Paths, examples: dict
 def test_an_understood_language_cannot_also_be_answered(tree: Paths) -> None:
     write_understood(tree, "es", {"name": "español", "examples": {"interpol.history": ["cuando nacio"]}})
     assert "is answered" in the_error(errors_of(tree), "intents/understood/es.yml", "").message
+
+
+# --- matching.subject: the documents' subject and other organisations -----------------------------------------
+
+
+def test_real_subject_is_interpol_and_names_others(knowledge: Knowledge) -> None:
+    assert "interpol" in knowledge.subject.names
+    assert {"europol", "fbi", "naciones unidas"} <= set(knowledge.subject.others)
+
+
+def test_an_organisation_a_document_names_cannot_be_another(tree: Paths) -> None:
+    # The Spanish page says "sector privado": listing it as another body would turn its own questions away.
+    edit_yaml(tree.intents / "matching.yml",
+              lambda d: d["matching"]["subject"]["others"].append("sector privado"))
+    error = the_error(errors_of(tree), "intents/matching.yml", "matching.subject.others")
+    assert "sector privado" in error.message and "004" in error.message
+
+
+def test_an_example_about_another_organisation_is_an_error(tree: Paths) -> None:
+    edit_yaml(tree.intents / "interpol.yml",
+              lambda d: d["intents"]["interpol.history"]["examples"]["en"].append("when was europol founded"))
+    error = the_error(errors_of(tree), "intents/interpol.yml", "intents.interpol.history.examples.en")
+    assert "when was europol founded" in error.message and "europol" in error.message
+
+
+@pytest.mark.parametrize("value", [[], "europol", [3]])
+def test_subject_lists_must_be_lists_of_names(tree: Paths, value: object) -> None:
+    edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["subject"].update(others=value))
+    error = the_error(errors_of(tree), "intents/matching.yml", "matching.subject.others")
+    assert "list of names" in error.message
