@@ -138,13 +138,15 @@ class Engine:
         if vetoes and vetoes[0] > best + t.out_of_scope_margin:
             return "fallback", []
         close = [(i, s) for i, s in ranked[:3] if s >= t.clarify and best - s <= t.margin]
-        # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.
-        needed = t.smalltalk if intents[ranked[0][0]].formulaic else t.answer
-        if best >= needed and len(close) == 1:
+        if best >= self._needed(ranked[0][0]) and len(close) == 1:
             return "answer", close
         if len(close) >= 2:
             return "clarify", close
         return "fallback", []
+
+    def _needed(self, intent_id: str) -> float:
+        # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.
+        return self.thresholds.smalltalk if self.knowledge.intents[intent_id].formulaic else self.thresholds.answer
 
     def _closing_clause(self, text: str) -> tuple[str, list[tuple[str, float]]] | None:
         """A thanks that opens or ends a message of chatter: 'perfect thanks a lot, sending this to legal now'."""
@@ -156,6 +158,9 @@ class Engine:
             return None
         # A formula opens or ends a message ("perfect, thanks a lot - ..."); four matches at most bound the time.
         for part in dict.fromkeys(parts[:2] + parts[-2:]):
+            # Most clauses are nowhere near a thanks: a bound from its examples alone skips the full match.
+            if all(self.matcher.best_possible(part, i) < self._needed(i) for i in self._closing):
+                continue
             kind, chosen = self._decide(self.matcher.match(part))
             if kind == "answer" and chosen[0][0] in self._closing:
                 return kind, chosen

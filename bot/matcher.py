@@ -236,7 +236,8 @@ class Matcher:
         bound = 200 * shared / (self._vocabulary_lengths + len(word))
         return np.flatnonzero(bound >= self.typo_cutoff - 1e-9)  # float rounding must never exclude a word
 
-    def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
+    def _corrected(self, normalized: str) -> tuple[str, list[tuple[str | None, float]]]:
+        """The typo-corrected text, and each topic word's stem (None if no intent knows it) and IDF weight."""
         words = self.join_phrases(normalized).split()
         fixes = self.correct([w for w in words if w not in self.stopwords])
         corrected, topic = [], []
@@ -248,7 +249,26 @@ class Matcher:
             corrected.append(fixed or w)
             stem = self.stem(fixed) if fixed else None
             topic.append((stem, self.idf[stem] if stem else 0.0))
-        text = " ".join(corrected)
+        return " ".join(corrected), topic
+
+    def best_possible(self, normalized: str, intent_id: str) -> float:
+        """An upper bound of the intent's combined score, from its own examples only (full word evidence)."""
+        text, _ = self._corrected(normalized)
+        j = self.intent_ids.index(intent_id)
+        end = self._starts[j + 1] if j + 1 < len(self._starts) else len(self._sorted_texts)
+        bound = 0.0
+        for name, weight in self.weights.items():
+            if name not in SCORERS:
+                bound += weight * 100  # word evidence, at most 100
+                continue
+            presorted = name in _PRESORTED
+            query = _sort_words(text) if presorted else text
+            choices = (self._word_sorted_texts if presorted else self._sorted_texts)[self._starts[j]:end]
+            bound += weight * float(process.cdist([query], choices, scorer=SCORERS[name], processor=None).max())
+        return bound
+
+    def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
+        text, topic = self._corrected(normalized)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
         fuzzy = self._fuzzy(text, names)
         known = [(self._word_index[stem], weight) for stem, weight in topic if stem is not None]

@@ -172,3 +172,16 @@ def test_a_reply_in_flight_while_the_process_exits_still_scores() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "interpol.funding", "")
+
+
+@pytest.mark.parametrize("intent_id", ["bot.thanks", "interpol.history", "out_of_scope"])
+def test_best_possible_is_an_upper_bound_of_the_score(matcher: Matcher, dev_texts: list[str], intent_id: str) -> None:
+    """The engine skips a full match when the bound is under a threshold: the bound must never be below the score."""
+    j = matcher.intent_ids.index(intent_id)
+    gaps = []
+    for text in dev_texts[:300]:
+        normalized = normalize(text)
+        score = matcher.combine(matcher.features(normalized))[j]
+        gaps.append(matcher.best_possible(normalized, intent_id) - score)
+    assert min(gaps) >= -1e-9
+    assert np.median(gaps) < 30, "a bound this loose would never skip anything"
