@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from bot.knowledge import Intent, Knowledge, Paths, load_knowledge
 from bot.language import Detection, LanguageDetector
 from bot.matcher import Match, Matcher
-from bot.normalize import clauses, normalize
+from bot.normalize import clauses, last_question, normalize
 from bot.partner_name import extract_partner
 from bot.reply import Reply, ScreeningPrompt, Suggestion, escape_mrkdwn
 from bot.screening import Outcome, ScreeningRun, outcome
@@ -56,6 +56,7 @@ class Engine:
         # Whole words, not the matcher's stems: partner names are compared word by word.
         self._common = frozenset(self.matcher.vocabulary) | self.matcher.stopwords
         self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
+        self._question_rescue = bool(knowledge.matching.get("question_sentence", False))
 
     @classmethod
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
@@ -81,12 +82,7 @@ class Engine:
         # The typo-corrected words are the better evidence: "graciaas" is Spanish once read as "gracias".
         detection = self.detector.detect(text, match.text, locale)
         lang = detection.language
-        outcome_kind, chosen = self._decide(match)
-        # The documents name no other organisation: "when was europol created" is not Interpol's history.
-        if outcome_kind != "fallback" and self.knowledge.subject.other_named(normalized, match.text):
-            outcome_kind, chosen = "fallback", []
-        if outcome_kind == "fallback":
-            outcome_kind, chosen = self._closing_clause(text) or (outcome_kind, chosen)
+        outcome_kind, chosen = self._outcome(text, normalized, match)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":
             partner = extract_partner(text, self._common, _NOT_PARTNERS)
@@ -143,6 +139,31 @@ class Engine:
         if len(close) >= 2:
             return "clarify", close
         return "fallback", []
+
+    def _outcome(self, text: str, normalized: str, match: Match) -> tuple[str, list[tuple[str, float]]]:
+        """The decision on the whole message, then the rules around it (other organisation, thanks, the question)."""
+        kind, chosen = self._decide(match)
+        # The documents name no other organisation: "when was europol created" is not Interpol's history.
+        if kind != "fallback" and self.knowledge.subject.other_named(normalized, match.text):
+            return "fallback", []
+        if kind == "fallback":
+            kind, chosen = self._closing_clause(text) or (kind, chosen)
+        if kind != "answer":
+            kind, chosen = self._question_sentence(text, normalized, match) or (kind, chosen)
+        return kind, chosen
+
+    def _question_sentence(self, text: str, normalized: str, match: Match) -> tuple[str, list[tuple[str, float]]] | None:
+        """'Our bank's board asked about this. How is Interpol financed?': the question alone, when context blurs it."""
+        if not self._question_rescue or self.knowledge.intents[match.ranked[0][0]].kind == "out_of_scope":
+            return None  # a negative example closest to the whole message: its context says it is not ours
+        question = last_question(text)
+        if question is None or question == normalized:
+            return None
+        alone = self.matcher.match(question)
+        kind, chosen = self._decide(alone)
+        if kind != "answer" or self.knowledge.subject.other_named(normalized, alone.text):
+            return None
+        return kind, chosen
 
     def _needed(self, intent_id: str) -> float:
         # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.

@@ -14,6 +14,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 # Where one clause of a message ends: sentence and clause punctuation, line breaks, a dash between spaces.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_END = re.compile(r"[,.;:!?¡¿\n]+|\s[-–—]+\s")
 
 
@@ -51,3 +52,11 @@ def tokens(text: str) -> list[str]:
 def clauses(text: str) -> list[str]:
     """The normalised clauses of a raw message, in order: 'thanks! sending this to legal' -> two."""
     return [c for c in (normalize(part) for part in _CLAUSE_END.split(strip_slack_markup(text))) if c]
+
+
+def last_question(text: str) -> str | None:
+    """The normalised last sentence of a raw message of several, if it is a question ('...?'); else None."""
+    sentences = [s for s in _SENTENCE_END.split(strip_slack_markup(text).strip()) if normalize(s)]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+        return None
+    return normalize(sentences[-1])

@@ -533,3 +533,23 @@ def test_the_subject_list_decides_not_the_code(no_subject: Engine) -> None:
 def test_a_question_naming_interpol_too_is_matched_as_usual(engine: Engine, no_subject: Engine, text: str) -> None:
     reply = engine.reply(text)
     assert reply.kind == "answer" and reply == no_subject.reply(text)
+
+
+CONTEXT_THEN_QUESTION = ("Our insurance firm is reviewing its compliance training for next year. "
+                         "How many countries are members of Interpol?")
+
+
+def test_a_question_after_context_is_decided_alone_when_the_whole_is_not_answered(engine: Engine) -> None:
+    reply = engine.reply(CONTEXT_THEN_QUESTION)
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
+
+
+def test_the_question_sentence_rescue_follows_the_config(engine: Engine) -> None:
+    off = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching, "question_sentence": False}))
+    assert off.reply(CONTEXT_THEN_QUESTION).kind != "answer"
+
+
+def test_context_closest_to_a_negative_example_is_not_rescued(engine: Engine) -> None:
+    # "What is Interpol?" alone is a topic, but a negative example (notices) is closest to the whole message: the
+    # rescue must not override the veto, or every near miss ending in a short question would get through.
+    assert engine.reply("My cousin has a red notice against him. What is Interpol?").kind == "fallback"

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.normalize import clauses, fold, normalize, strip_slack_markup, tokens
+from bot.normalize import clauses, fold, last_question, normalize, strip_slack_markup, tokens
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,15 @@ def test_tokens_splits_normalised_text() -> None:
 ])
 def test_clauses(raw: str, expected: list[str]) -> None:
     assert clauses(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Our unit is preparing a briefing. How many countries are in Interpol?", "how many countries are in interpol"),
+    ("Somos un banco.\n¿Cómo se financia Interpol?", "como se financia interpol"),
+    ("How is Interpol funded?", None),  # one sentence: nothing to take apart
+    ("How is it funded? Asking for legal.", None),  # the last sentence is not the question
+    ("ok. <@U0BOT> where is the hq?", "where is the hq"),
+    ("hi. :wave:", None),
+])
+def test_last_question(raw: str, expected: str | None) -> None:
+    assert last_question(raw) == expected
