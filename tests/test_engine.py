@@ -529,7 +529,8 @@ def test_the_subject_list_decides_not_the_code(no_subject: Engine) -> None:
     assert no_subject.reply("when was europol created").intent == "interpol.history"
 
 
-@pytest.mark.parametrize("text", ["how is interpol funded, is it like europol", "when was interpol created? and the fbi?"])
+@pytest.mark.parametrize("text", ["where is interpol based? our europol contact asked",
+                                  "when was interpol created? and the fbi?"])
 def test_a_question_naming_interpol_too_is_matched_as_usual(engine: Engine, no_subject: Engine, text: str) -> None:
     reply = engine.reply(text)
     assert reply.kind == "answer" and reply == no_subject.reply(text)
