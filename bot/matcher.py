@@ -255,16 +255,15 @@ class Matcher:
         """An upper bound of the intent's combined score, from its own examples only (full word evidence)."""
         text, _ = self._corrected(normalized)
         j = self.intent_ids.index(intent_id)
-        end = self._starts[j + 1] if j + 1 < len(self._starts) else len(self._sorted_texts)
+        examples = slice(self._starts[j], self._starts[j + 1] if j + 1 < len(self._starts) else None)
         bound = 0.0
         for name, weight in self.weights.items():
             if name not in SCORERS:
                 bound += weight * 100  # word evidence, at most 100
                 continue
-            presorted = name in _PRESORTED
-            query = _sort_words(text) if presorted else text
-            choices = (self._word_sorted_texts if presorted else self._sorted_texts)[self._starts[j]:end]
-            bound += weight * float(process.cdist([query], choices, scorer=SCORERS[name], processor=None).max())
+            query, choices = self._compared(text, name)
+            bound += weight * float(process.cdist([query], choices[examples], scorer=SCORERS[name],
+                                                  processor=None).max())
         return bound
 
     def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
@@ -297,9 +296,14 @@ class Matcher:
         fuzzy.update((name, future.result()) for name, future in later.items())
         return {name: fuzzy[name] for name in names}
 
+    def _compared(self, text: str, name: str) -> tuple[str, list[str]]:
+        """The message and the examples (in intent order) in the form scorer `name` compares them."""
+        if name in _PRESORTED:
+            return _sort_words(text), self._word_sorted_texts
+        return text, self._sorted_texts
+
     def _best_per_intent(self, text: str, name: str) -> np.ndarray:
-        presorted = name in _PRESORTED
-        query, choices = (_sort_words(text), self._word_sorted_texts) if presorted else (text, self._sorted_texts)
+        query, choices = self._compared(text, name)
         row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
         return np.maximum.reduceat(row, self._starts).astype(np.float64)
 

@@ -13,8 +13,9 @@ _APOSTROPHE = re.compile(r"['’`´]")
 _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
-# Where one clause of a message ends: sentence and clause punctuation, line breaks, a dash between spaces.
+# Where a sentence ends: after its final punctuation, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Where one clause of a message ends: sentence and clause punctuation, line breaks, a dash between spaces.
 _CLAUSE_END = re.compile(r"[,.;:!?¡¿\n]+|\s[-–—]+\s")
 
 
@@ -37,7 +38,12 @@ def fold(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Slack markup, case, accents, punctuation and whitespace removed: the form every comparison uses."""
-    text = fold(strip_slack_markup(text))
+    return _plain(strip_slack_markup(text))
+
+
+def _plain(text: str) -> str:
+    """normalize() for text whose Slack markup is already gone."""
+    text = fold(text)
     text = _APOSTROPHE.sub("", text)
     text = _NON_WORD.sub(" ", text)
     text = _UNDERSCORE.sub(" ", text)  # \w keeps '_' and Slack's _italic_ markers
@@ -51,12 +57,12 @@ def tokens(text: str) -> list[str]:
 
 def clauses(text: str) -> list[str]:
     """The normalised clauses of a raw message, in order: 'thanks! sending this to legal' -> two."""
-    return [c for c in (normalize(part) for part in _CLAUSE_END.split(strip_slack_markup(text))) if c]
+    return [c for c in (_plain(part) for part in _CLAUSE_END.split(strip_slack_markup(text))) if c]
 
 
 def last_question(text: str) -> str | None:
     """The normalised last sentence of a raw message of several, if it is a question ('...?'); else None."""
-    sentences = [s for s in _SENTENCE_END.split(strip_slack_markup(text).strip()) if normalize(s)]
+    sentences = [s for s in _SENTENCE_END.split(strip_slack_markup(text).strip()) if _plain(s)]
     if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
         return None
-    return normalize(sentences[-1])
+    return _plain(sentences[-1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.normalize import normalize
 
@@ -21,9 +22,13 @@ class Subject:
     names: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_names", _pattern(self.names))
-        object.__setattr__(self, "_others", _pattern(self.others))
+    @cached_property
+    def _names(self) -> re.Pattern[str] | None:
+        return _pattern(self.names)
+
+    @cached_property
+    def _others(self) -> re.Pattern[str] | None:
+        return _pattern(self.others)
 
     @classmethod
     def from_lists(cls, names: list[str], others: list[str]) -> Subject:
