@@ -25,6 +25,8 @@ class Thresholds:
     clarify: float
     margin: float
     out_of_scope_margin: float
+    confident: float
+    confident_out_of_scope_margin: float
     smalltalk: float
     max_input: int
 
@@ -36,9 +38,16 @@ class Thresholds:
             clarify=float(matching.get("clarify_threshold", 50)),
             margin=float(matching.get("clarify_margin", 4)),
             out_of_scope_margin=float(matching.get("out_of_scope_margin", 0)),
+            confident=float(matching.get("confident_score", 101)),
+            confident_out_of_scope_margin=float(matching.get("confident_out_of_scope_margin",
+                                                             matching.get("out_of_scope_margin", 0))),
             smalltalk=float(matching.get("smalltalk_threshold", answer)),
             max_input=int(matching.get("max_input_chars", 1000)),
         )
+
+    def veto_margin(self, best: float) -> float:
+        """How far below the best topic an out-of-scope example may score and still veto it."""
+        return self.confident_out_of_scope_margin if best >= self.confident else self.out_of_scope_margin
 
 
 class Engine:
@@ -131,7 +140,7 @@ class Engine:
             return "fallback", []
         best = ranked[0][1]
         # The negative examples veto only when clearly closer than any topic.
-        if vetoes and vetoes[0] > best + t.out_of_scope_margin:
+        if vetoes and vetoes[0] > best + t.veto_margin(best):
             return "fallback", []
         close = [(i, s) for i, s in ranked[:3] if s >= t.clarify and best - s <= t.margin]
         if best >= self._needed(ranked[0][0]) and len(close) == 1:

@@ -422,6 +422,19 @@ def test_decide_answers_clarifies_or_falls_back(engine: Engine) -> None:
     assert decide()[0] == "fallback"
 
 
+def test_out_of_scope_examples_need_to_come_closer_to_veto_a_confident_topic(engine: Engine) -> None:
+    t = engine.thresholds
+    assert t.confident_out_of_scope_margin > t.out_of_scope_margin  # else the rule changes nothing
+
+    def decide(best: float, negative: float) -> str:
+        return engine._decide(Match("x", (("interpol.history", best), ("out_of_scope", negative))))[0]
+
+    between = (t.out_of_scope_margin + t.confident_out_of_scope_margin) / 2
+    assert decide(t.confident, t.confident + between) == "answer"
+    assert decide(t.confident - 1, t.confident - 1 + between) == "fallback"
+    assert decide(t.confident, t.confident + t.confident_out_of_scope_margin + 1) == "fallback"
+
+
 def test_clarify_reply_offers_the_close_intents(engine: Engine) -> None:
     match = Match("x", (("partnerships.benefits", 80.0), ("partnerships.business_benefits", 79.0)))
     reply = engine._clarify("es", list(match.ranked), match)

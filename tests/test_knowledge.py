@@ -331,7 +331,7 @@ def test_stopwords_are_single_words(tree: Paths) -> None:
 def test_a_phrase_must_join_several_words_into_one(tree: Paths) -> None:
     edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d["phrases"].__setitem__("porque", "por que"))
     error = the_error(errors_of(tree), "languages/es.yml", "phrases.porque")
-    assert "two or more words read as one word" in error.message
+    assert "a phrase read as one other word" in error.message
 
 
 def test_markers_must_be_a_list_of_words(tree: Paths) -> None:

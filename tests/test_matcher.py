@@ -83,6 +83,8 @@ def test_a_configured_phrase_is_one_topic_word(matcher: Matcher) -> None:
     joined, split = matcher.features(text), plain.features(text)
     assert joined.text.split()[0] == "porque" and split.text.startswith("por que")
     assert joined.known_weight > split.known_weight
+    # A chat spelling of the same question word is the same evidence, not a function word.
+    assert matcher.features(normalize("xq colabora interpol con empresas")).text.split()[0] == "porque"
 
 
 def test_graded_word_evidence_favours_the_intent_a_word_is_typical_of() -> None:
