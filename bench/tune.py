@@ -59,13 +59,16 @@ def cross_validation(knowledge, vocab: dict, folds: int = 5, seed: int = 7):
 
 
 def decide(score: np.ndarray, threshold: float, margin: float, rejecting: np.ndarray, veto: float,
-           formulaic: np.ndarray, formulaic_threshold: float) -> np.ndarray:
-    """Index of the answered intent per row, -1 where the engine would clarify or fall back (as Engine._decide)."""
+           formulaic: np.ndarray, fixed: Thresholds) -> np.ndarray:
+    """Index of the answered intent per row, -1 where the engine would clarify or fall back (as Engine._decide).
+
+    `fixed` holds the configured thresholds this search does not sweep (smalltalk, the confident-topic veto)."""
     topics = np.where(rejecting[None, :], -np.inf, score)
     top2 = np.sort(topics, axis=1)[:, -2:]
     best = np.argmax(topics, axis=1)
-    vetoed = score[:, rejecting].max(axis=1) > top2[:, 1] + veto
-    needed = np.where(formulaic[best], formulaic_threshold, threshold)
+    veto_at = np.where(top2[:, 1] >= fixed.confident, fixed.confident_out_of_scope_margin, veto)
+    vetoed = score[:, rejecting].max(axis=1) > top2[:, 1] + veto_at
+    needed = np.where(formulaic[best], fixed.smalltalk, threshold)
     ok = (top2[:, 1] >= needed) & (top2[:, 1] - top2[:, 0] > margin) & ~vetoed
     return np.where(ok, best, -1)
 
@@ -98,7 +101,7 @@ def main() -> None:
     f_cv, cv_labels = cross_validation(knowledge, vocab)
     rejecting = np.array([knowledge.intents[i].kind == "out_of_scope" for i in ids])
     formulaic = np.array([knowledge.intents[i].formulaic for i in ids])
-    formulaic_threshold = Thresholds.from_config(knowledge.matching).smalltalk  # the engine's own reading
+    fixed = Thresholds.from_config(knowledge.matching)  # the engine's own reading of what is not swept
     # A held-out negative example is right when rejected.
     y_cv = np.array([-1 if rejecting[ids.index(i)] else ids.index(i) for i in cv_labels])
     grid = {
@@ -126,7 +129,7 @@ def main() -> None:
         s_in, s_oos, s_cv = score(f_in), score(f_oos), score(f_cv)
         vetoes = (-10, -8, -6, -4, -2, 0, 2, 4)
         for threshold, margin, veto in itertools.product(range(44, 72), args.margin or (0, 1, 2), vetoes):
-            d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, formulaic, formulaic_threshold)
+            d_in, d_oos, d_cv = (decide(s, threshold, margin, rejecting, veto, formulaic, fixed)
                                  for s in (s_in, s_oos, s_cv))
             acc = (d_in == y_in).mean()
             cv = (d_cv == y_cv).mean()
