@@ -48,13 +48,9 @@ class LanguageDetector:
         self._alphabet = frozenset(ch for words in vocab.values() for word in words for ch in word)
         # An answered language keeps words it shares only with understood ones ("que" is Spanish and Portuguese):
         # the few examples of an understood language must not take an answered language's evidence away.
-        # But not another language's function words: "da" in a Spanish example ("le da") is Portuguese's "of the".
-        # Those shared with its own ("que", and "porque" once "por que" is joined) stay its evidence.
-        function = {code: every[code].stopwords | set(every[code].phrases.values()) for code in self.languages}
         self._own = {
-            code: words - set().union(*(v if c in self.answered or code not in self.answered
-                                        else every[c].stopwords - function[code]
-                                        for c, v in vocab.items() if c != code))
+            code: words - set().union(*(v for c, v in vocab.items()
+                                        if c != code and (c in self.answered or code not in self.answered)))
             for code, words in vocab.items()
         }
 

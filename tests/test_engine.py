@@ -300,13 +300,6 @@ def test_understood_languages_are_answered_in_the_default_language_even_with_a_s
     assert reply.note
 
 
-def test_a_portuguese_function_word_in_a_spanish_example_is_not_spanish_evidence(engine: Engine) -> None:
-    # "da" is in Spanish examples ("le da dinero"), but it is Portuguese's "of the": it must not outvote the model.
-    reply = engine.reply("quantos países fazem parte da interpol?")
-    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
-    assert reply.note
-
-
 def test_an_off_topic_question_in_an_understood_language_is_declined_with_the_note(engine: Engine) -> None:
     reply = engine.reply("quel temps fait-il à lyon demain")
     assert (reply.kind, reply.language) == ("fallback", "en") and reply.note
