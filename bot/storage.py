@@ -98,7 +98,9 @@ processed_events = Table(
 _CSV_FIXED_HEAD = ["id", "created_at", "partner_name", "partner_type", "contributions"]
 # Spreadsheets run cells starting with these as formulas (OWASP CSV injection list).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CREATE_ATTEMPTS = 3
+# Each failed pass means another process created a table or index, which the next pass skips: one pass per
+# object, plus the one that finds them all, always suffices (3 did not with 8 starters on a busy machine).
+_CREATE_ATTEMPTS = sum(1 + len(t.indexes) for t in metadata.tables.values()) + 1
 # Slack retries an event within minutes; a day of event IDs is ample, and pruning keeps the table small.
 EVENT_MEMORY = timedelta(days=1)
 PRUNE_EVERY = 500  # claims between prunes, per process
