@@ -153,7 +153,7 @@ def _words(data: dict, key: str, path: Path, errs: _Collector) -> frozenset[str]
 
 
 def _phrases(data: dict, path: Path, errs: _Collector) -> dict[str, str]:
-    """A language file's `phrases:` (words or a chat spelling -> the one word they are read as), normalised like messages."""
+    """A language file's `phrases:` (words, or a chat spelling such as "xq", -> the one word they are read as)."""
     raw = data.get("phrases") or {}
     if not errs.check(isinstance(raw, dict), path, "phrases", "expected a mapping of phrase: word"):
         return {}
@@ -161,7 +161,7 @@ def _phrases(data: dict, path: Path, errs: _Collector) -> dict[str, str]:
     for phrase, word in raw.items():
         key = normalize(str(phrase))
         value = normalize(str(word)) if isinstance(word, str) else ""
-        if errs.check(key != value and len(value.split()) == 1, path, f"phrases.{phrase}",
+        if errs.check(bool(key) and key != value and len(value.split()) == 1, path, f"phrases.{phrase}",
                       "expected a phrase read as one other word"):
             phrases[key] = value
     return phrases

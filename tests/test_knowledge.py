@@ -328,9 +328,11 @@ def test_stopwords_are_single_words(tree: Paths) -> None:
     assert "not single words" in error.message and "por que" in error.message
 
 
-def test_a_phrase_must_join_several_words_into_one(tree: Paths) -> None:
-    edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d["phrases"].__setitem__("porque", "por que"))
-    error = the_error(errors_of(tree), "languages/es.yml", "phrases.porque")
+@pytest.mark.parametrize(("phrase", "word"), [("porque", "por que"), ("xq", "xq"), (":)", "feliz")])
+def test_a_phrase_must_be_read_as_one_other_word(tree: Paths, phrase: str, word: str) -> None:
+    # Two words, itself, or nothing once normalised (":)") would join nothing or match everywhere.
+    edit_yaml(tree.answers / "languages" / "es.yml", lambda d: d["phrases"].__setitem__(phrase, word))
+    error = the_error(errors_of(tree), "languages/es.yml", f"phrases.{phrase}")
     assert "a phrase read as one other word" in error.message
 
 
