@@ -33,14 +33,14 @@ class Thresholds:
     @classmethod
     def from_config(cls, matching: dict) -> Thresholds:
         answer = float(matching.get("answer_threshold", 60))
+        veto = float(matching.get("out_of_scope_margin", 0))
         return cls(
             answer=answer,
             clarify=float(matching.get("clarify_threshold", 50)),
             margin=float(matching.get("clarify_margin", 4)),
-            out_of_scope_margin=float(matching.get("out_of_scope_margin", 0)),
+            out_of_scope_margin=veto,
             confident=float(matching.get("confident_score", 101)),
-            confident_out_of_scope_margin=float(matching.get("confident_out_of_scope_margin",
-                                                             matching.get("out_of_scope_margin", 0))),
+            confident_out_of_scope_margin=float(matching.get("confident_out_of_scope_margin", veto)),
             smalltalk=float(matching.get("smalltalk_threshold", answer)),
             max_input=int(matching.get("max_input_chars", 1000)),
         )
