@@ -53,6 +53,14 @@ class LanguageDetector:
                                         if c != code and (c in self.answered or code not in self.answered)))
             for code, words in vocab.items()
         }
+        # An understood language's words that one answered language also uses ("como", "da", "o"): they count for
+        # it too, but only when the model already reads the message as that language and one word is its own.
+        # Otherwise a Portuguese question reads as Spanish, its shared words being Spanish evidence alone.
+        self._borrowed = {
+            code: {w for w in vocab[code] - self._own[code]
+                   if sum(w in vocab[a] for a in self.answered) == 1}
+            for code in self.languages if code not in self.answered
+        }
 
     @cached_property
     def _model(self) -> LanguageIdentifier:
@@ -83,9 +91,11 @@ class LanguageDetector:
         if letters and sum(ch not in self._alphabet for ch in letters) * 2 > len(letters):
             guess = self._model.classify(raw)[0]
             return Detection(self.default, guess if guess not in self.languages else "und", "script")
-        votes = {code: float(sum(w in self._own[code] for w in words)) for code in self.languages}
-        evidence = max(votes.values(), default=0.0)
         model, guess, confidence = self._model_votes(raw) if words else ({}, None, 0.0)
+        votes = {code: float(sum(w in self._own[code] for w in words)) for code in self.languages}
+        if guess in self._borrowed and votes[guess]:
+            votes[guess] += sum(w in self._borrowed[guess] for w in words)
+        evidence = max(votes.values(), default=0.0)
         # The model is unreliable on a word or two ("hola" reads as Zulu): its say grows with the length.
         say = self.model_weight * min(1.0, len(words) / self.full_model_words)
         for code, p in model.items():

@@ -305,6 +305,21 @@ def test_an_off_topic_question_in_an_understood_language_is_declined_with_the_no
     assert (reply.kind, reply.language) == ("fallback", "en") and reply.note
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("como e que a interpol trabalha com empresas privadas?", "partnerships.overview"),
+    ("o que faz a interpol no metaverso?", "interpol.metaverse"),
+])
+def test_portuguese_sharing_most_words_with_spanish_gets_the_note(engine: Engine, text: str, intent: str) -> None:
+    # "como", "que", "a", "interpol" are Spanish words too: they used to count for Spanish alone.
+    reply = engine.reply(text)
+    assert (reply.intent, reply.language) == (intent, "en") and reply.note
+
+
+@pytest.mark.parametrize("text", ["como se financia interpol", "quantos paises son miembros da interpol"])
+def test_spanish_with_a_portuguese_word_stays_spanish(engine: Engine, text: str) -> None:
+    assert engine.reply(text).language == "es"
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_language_note_names_the_configured_languages(engine: Engine, lang: str) -> None:
     """Composition only: given a message detected as French, the answer says which languages it speaks.
