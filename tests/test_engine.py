@@ -564,13 +564,15 @@ def test_a_question_naming_interpol_too_is_matched_as_usual(engine: Engine, no_s
     assert reply.kind == "answer" and reply == no_subject.reply(text)
 
 
-CONTEXT_THEN_QUESTION = ("Our insurance firm is reviewing its compliance training for next year. "
-                         "How many countries are members of Interpol?")
+# The whole message is not answered (the context blurs it); its last sentence alone is. Examples change what
+# the whole scores, so the pair below is re-checked against question_sentence: false when examples are added.
+CONTEXT_THEN_QUESTION = ("The quarterly newsletter goes out on friday and marketing wants a trivia corner. "
+                         "When was Interpol founded?")
 
 
 def test_a_question_after_context_is_decided_alone_when_the_whole_is_not_answered(engine: Engine) -> None:
     reply = engine.reply(CONTEXT_THEN_QUESTION)
-    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.history", "en")
 
 
 def test_the_question_sentence_rescue_follows_the_config(engine: Engine) -> None:
