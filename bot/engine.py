@@ -16,7 +16,10 @@ from bot.screening import Outcome, ScreeningRun, outcome
 log = logging.getLogger(__name__)
 
 # Words that are never a partner's name even when capitalised.
-_NOT_PARTNERS = frozenset({"interpol", "i", "slack", "ncb", "ncbs", "lyon", "singapore"})
+# Capitalised words that never name a partner: the bot's own terms, and the roles and teams people relay
+# questions from ("My VP wants to know...").
+_NOT_PARTNERS = frozenset({"interpol", "i", "slack", "ncb", "ncbs", "lyon", "singapore",
+                           "vp", "svp", "ceo", "cfo", "cto", "coo", "ciso", "hr", "rrhh", "it", "pr"})
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,11 @@ class Engine:
         self.thresholds = Thresholds.from_config(knowledge.matching)
         self.languages = tuple(knowledge.languages)
         self.default_language = knowledge.default_language
-        # Whole words, not the matcher's stems: partner names are compared word by word.
-        self._common = frozenset(self.matcher.vocabulary) | self.matcher.stopwords
+        # Whole words, not the matcher's stems: partner names are compared word by word. Only the topics' examples:
+        # out-of-scope ones name companies ("cuantos empleados tiene telefonica") that a proposal names as partner.
+        self._common = frozenset(w for i in knowledge.intents.values() if i.kind != "out_of_scope"
+                                 for xs in i.normalized.values() for x in xs
+                                 for w in self.matcher.join_phrases(x).split()) | self.matcher.stopwords
         self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
         self._question_rescue = bool(knowledge.matching.get("question_sentence", False))
 

@@ -225,6 +225,9 @@ def test_a_capitalised_common_word_is_not_a_partner_name(engine: Engine) -> None
     [
         ("Wayne Enterprises wants to donate laptops to Interpol", "Wayne Enterprises", "en"),
         ("Telefónica quiere donar servidores a Interpol", "Telefónica", "es"),
+        # Out-of-scope examples name companies ("microsoft's market cap"): that must not hide them as partners.
+        ("Microsoft wants to lend engineers to Interpol", "Microsoft", "en"),
+        ("Kaspersky quiere donar licencias a Interpol", "Kaspersky", "es"),
     ],
 )
 def test_named_partner_in_other_proposals(engine: Engine, text: str, partner: str, lang: str) -> None:
@@ -232,6 +235,11 @@ def test_named_partner_in_other_proposals(engine: Engine, text: str, partner: st
     assert (reply.intent, reply.language) == ("screening.proposal", lang), reply.candidates[:3]
     assert reply.screening.partner == partner and partner in reply.screening.text
 
+
+
+def test_a_relayed_question_names_no_partner(engine: Engine) -> None:
+    reply = engine.reply("My VP wants to know if Interpol partners with the private sector")
+    assert reply.screening is not None and reply.screening.partner is None
 
 # --- every intent, every language -----------------------------------------------------------------------
 
