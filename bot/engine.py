@@ -15,7 +15,6 @@ from bot.screening import Outcome, ScreeningRun, outcome
 
 log = logging.getLogger(__name__)
 
-# Words that are never a partner's name even when capitalised.
 # Capitalised words that never name a partner: the bot's own terms, and the roles and teams people relay
 # questions from ("My VP wants to know...").
 _NOT_PARTNERS = frozenset({"interpol", "i", "slack", "ncb", "ncbs", "lyon", "singapore",
