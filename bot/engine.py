@@ -66,9 +66,10 @@ class Engine:
         self.default_language = knowledge.default_language
         # Whole words, not the matcher's stems: partner names are compared word by word. Only the topics' examples:
         # out-of-scope ones name companies ("cuantos empleados tiene telefonica") that a proposal names as partner.
-        self._common = frozenset(w for i in knowledge.intents.values() if i.kind != "out_of_scope"
-                                 for xs in i.normalized.values() for x in xs
-                                 for w in self.matcher.join_phrases(x).split()) | self.matcher.stopwords
+        # The matcher already holds every example as it compares them (phrases joined): read its words there.
+        topics = {j for j, i in enumerate(self.matcher.intent_ids) if knowledge.intents[i].kind != "out_of_scope"}
+        self._common = frozenset(w for text, owner in zip(self.matcher.texts, self.matcher.owners, strict=True)
+                                 if owner in topics for w in text.split()) | self.matcher.stopwords
         self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
         self._question_rescue = bool(knowledge.matching.get("question_sentence", False))
 

@@ -236,10 +236,10 @@ def test_named_partner_in_other_proposals(engine: Engine, text: str, partner: st
     assert reply.screening.partner == partner and partner in reply.screening.text
 
 
-
 def test_a_relayed_question_names_no_partner(engine: Engine) -> None:
     reply = engine.reply("My VP wants to know if Interpol partners with the private sector")
     assert reply.screening is not None and reply.screening.partner is None
+
 
 # --- every intent, every language -----------------------------------------------------------------------
 
