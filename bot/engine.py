@@ -15,11 +15,6 @@ from bot.screening import Outcome, ScreeningRun, outcome
 
 log = logging.getLogger(__name__)
 
-# Capitalised words that never name a partner: the bot's own terms, and the roles and teams people relay
-# questions from ("My VP wants to know...").
-_NOT_PARTNERS = frozenset({"interpol", "i", "slack", "ncb", "ncbs", "lyon", "singapore",
-                           "vp", "svp", "ceo", "cfo", "cto", "coo", "ciso", "hr", "rrhh", "it", "pr"})
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -100,7 +95,7 @@ class Engine:
         outcome_kind, chosen = self._outcome(text, normalized, match)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":
-            partner = extract_partner(text, self._common, _NOT_PARTNERS)
+            partner = extract_partner(text, self._common, self.knowledge.not_partners)
             return self._answer(self.knowledge.intents[chosen[0][0]], detection, chosen[0][1], match, partner)
         note = self._language_note(detection)
         if outcome_kind == "clarify":

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import DataError, DataErrors
-from bot.normalize import normalize
+from bot.normalize import fold, normalize
 from bot.sources import Document, load_documents, squash
 from bot.subject import Subject
 from bot.yamlfile import load_yaml
@@ -99,6 +99,8 @@ class Knowledge:
     # Languages we match but do not answer in (intents/understood/*.yml): replies come in the default language.
     understood: dict[str, Language] = field(default_factory=dict)
     subject: Subject = field(default_factory=Subject)
+    # Capitalised words that never name a partner (matching.partner_names.never), folded.
+    not_partners: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -406,10 +408,22 @@ def load_knowledge(paths: Paths | None = None) -> Knowledge:
     _check_examples_unique(intents, paths.intents, understood, errs)
     checklist = _load_checklist(paths.answers / "checklist.yml", langs, docs, errs)
     subject = _load_subject(matching.get("subject"), matching_path, docs, intents, paths.intents, errs)
+    not_partners = _load_not_partners(matching.get("partner_names"), matching_path, errs)
     if errs.errors:
         raise DataErrors(errs.errors)
     return Knowledge(intents=intents, languages=languages, documents=docs, checklist=checklist,
-                     matching=matching, default_language=default, understood=understood, subject=subject)
+                     matching=matching, default_language=default, understood=understood, subject=subject,
+                     not_partners=not_partners)
+
+
+def _load_not_partners(raw: Any, path: Path, errs: _Collector) -> frozenset[str]:
+    """matching.partner_names.never: single words, compared folded to a message's capitalised words."""
+    if raw is None:
+        return frozenset()
+    never = raw.get("never") if isinstance(raw, dict) else None
+    ok = isinstance(never, list) and all(isinstance(w, str) and len(w.split()) == 1 for w in never)
+    errs.check(ok, path, "matching.partner_names.never", "expected a list of single words")
+    return frozenset(fold(w) for w in never) if ok else frozenset()
 
 
 def _load_subject(raw: Any, path: Path, docs: dict[str, Document], intents: dict[str, Intent], directory: Path,

@@ -432,3 +432,17 @@ def test_subject_lists_must_be_lists_of_names(tree: Paths, value: object) -> Non
     edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["subject"].update(others=value))
     error = the_error(errors_of(tree), "intents/matching.yml", "matching.subject.others")
     assert "list of names" in error.message
+
+
+# --- matching.partner_names: words that never name a partner ----------------------------------------------------
+
+
+def test_real_words_that_never_name_a_partner(knowledge: Knowledge) -> None:
+    assert {"interpol", "vp", "rrhh"} <= knowledge.not_partners
+
+
+@pytest.mark.parametrize("value", ["vp", ["chief executive"], [3]])
+def test_words_that_never_name_a_partner_must_be_single_words(tree: Paths, value: object) -> None:
+    edit_yaml(tree.intents / "matching.yml", lambda d: d["matching"]["partner_names"].update(never=value))
+    error = the_error(errors_of(tree), "intents/matching.yml", "matching.partner_names.never")
+    assert "single words" in error.message
