@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from bot.knowledge import Intent, Knowledge, Paths, load_knowledge
 from bot.language import Detection, LanguageDetector
 from bot.matcher import Match, Matcher
-from bot.normalize import clauses, last_question, normalize
+from bot.normalize import clauses, last_clause_question, last_question, normalize
 from bot.partner_name import extract_partner
 from bot.reply import Reply, ScreeningPrompt, Suggestion, escape_mrkdwn
 from bot.screening import Outcome, ScreeningRun, outcome
@@ -67,6 +67,7 @@ class Engine:
                                  if owner in topics for w in text.split()) | self.matcher.stopwords
         self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
         self._question_rescue = bool(knowledge.matching.get("question_sentence", False))
+        self._clause_rescue = bool(knowledge.matching.get("question_clause", False))
 
     @classmethod
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
@@ -163,17 +164,26 @@ class Engine:
         return kind, chosen
 
     def _question_sentence(self, text: str, normalized: str, match: Match) -> tuple[str, list[tuple[str, float]]] | None:
-        """'Our bank's board asked about this. How is Interpol financed?': the question alone, when context blurs it."""
+        """'Our bank's board asked about this. How is Interpol financed?': the question alone, when context blurs it.
+
+        The last sentence first, then the last clause ('..., how is it financed?'), which must agree with the whole.
+        """
         if not self._question_rescue or self.knowledge.intents[match.ranked[0][0]].kind == "out_of_scope":
             return None  # a negative example closest to the whole message: its context says it is not ours
-        question = last_question(text)
-        if question is None or question == normalized:
-            return None
-        alone = self.matcher.match(question)
-        kind, chosen = self._decide(alone)
-        if kind != "answer" or self.knowledge.subject.other_named(normalized, alone.text):
-            return None
-        return kind, chosen
+        tried = {normalized}
+        clause = last_clause_question(text) if self._clause_rescue else None
+        for question, confirm in ((last_question(text), False), (clause, True)):
+            if question is None or question in tried:
+                continue
+            tried.add(question)
+            alone = self.matcher.match(question)
+            kind, chosen = self._decide(alone)
+            # A clause is a weaker rescue than a sentence: it only confirms the whole message's leading topic.
+            if confirm and chosen and chosen[0][0] != match.ranked[0][0]:
+                continue
+            if kind == "answer" and not self.knowledge.subject.other_named(normalized, alone.text):
+                return kind, chosen
+        return None
 
     def _needed(self, intent_id: str) -> float:
         # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.

@@ -60,6 +60,15 @@ def clauses(text: str) -> list[str]:
     return [c for c in (_plain(part) for part in _CLAUSE_END.split(strip_slack_markup(text))) if c]
 
 
+def last_clause_question(text: str) -> str | None:
+    """The normalised last clause of a raw message that ends in a question, if the message has several clauses."""
+    stripped = strip_slack_markup(text).strip()
+    if not stripped.endswith("?"):
+        return None
+    parts = [c for c in (_plain(part) for part in _CLAUSE_END.split(stripped)) if c]
+    return parts[-1] if len(parts) >= 2 else None
+
+
 def last_question(text: str) -> str | None:
     """The normalised last sentence of a raw message of several, if it is a question ('...?'); else None."""
     sentences = [s for s in _SENTENCE_END.split(strip_slack_markup(text).strip()) if _plain(s)]

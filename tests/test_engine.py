@@ -590,6 +590,31 @@ def test_the_question_sentence_rescue_follows_the_config(engine: Engine) -> None
     assert off.reply(CONTEXT_THEN_QUESTION).kind != "answer"
 
 
+# The same, with the question closing the only sentence after a comma.
+CONTEXT_THEN_CLAUSE = ("the printer on the third floor still jams every morning and facilities say thursday, "
+                       "how many countries are members of interpol?")
+
+
+def test_a_question_clause_after_context_is_decided_alone(engine: Engine) -> None:
+    reply = engine.reply(CONTEXT_THEN_CLAUSE)
+    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
+
+
+def test_the_question_clause_rescue_follows_the_config(engine: Engine) -> None:
+    off = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching, "question_clause": False}))
+    assert off.reply(CONTEXT_THEN_CLAUSE).kind != "answer"
+
+
+def test_a_question_clause_only_confirms_the_topic_the_whole_leaned_to(engine: Engine) -> None:
+    # A clause is weaker evidence than a sentence: "..., what do I do?" would otherwise answer help to chatter.
+    text = ("my manager keeps bringing this up in every quarterly planning meeting and I never know what to say, "
+            "how is interpol financed?")
+    leaning = engine.reply(text).candidates[0][0]
+    alone = engine.reply("how is interpol financed?")
+    assert alone.intent == "interpol.funding" and leaning != "interpol.funding"
+    assert engine.reply(text).kind != "answer"
+
+
 def test_context_closest_to_a_negative_example_is_not_rescued(engine: Engine) -> None:
     # "What is Interpol?" alone is a topic, but a negative example (notices) is closest to the whole message: the
     # rescue must not override the veto, or every near miss ending in a short question would get through.

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.normalize import clauses, fold, last_question, normalize, strip_slack_markup, tokens
+from bot.normalize import clauses, fold, last_clause_question, last_question, normalize, strip_slack_markup, tokens
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,14 @@ def test_clauses(raw: str, expected: list[str]) -> None:
 ])
 def test_last_question(raw: str, expected: str | None) -> None:
     assert last_question(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("nobody could settle it, what is Interpol's stance on neutrality?", "what is interpols stance on neutrality"),
+    ("Llevo toda la mañana con esto; ¿cómo se financia Interpol?", "como se financia interpol"),
+    ("How is Interpol funded?", None),  # one clause: nothing to take apart
+    ("where is the hq, asking for legal", None),  # not a question at the end
+    ("ok - <@U0BOT> where is the hq?", "where is the hq"),
+])
+def test_last_clause_question(raw: str, expected: str | None) -> None:
+    assert last_clause_question(raw) == expected
