@@ -580,29 +580,23 @@ CONTEXT_THEN_QUESTION = ("We moved offices last week and the printer on the thir
                          "facilities say a technician comes on thursday. How many countries are members of Interpol?")
 
 
-def test_a_question_after_context_is_decided_alone_when_the_whole_is_not_answered(engine: Engine) -> None:
-    reply = engine.reply(CONTEXT_THEN_QUESTION)
-    assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
-
-
-def test_the_question_sentence_rescue_follows_the_config(engine: Engine) -> None:
-    off = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching, "question_sentence": False}))
-    assert off.reply(CONTEXT_THEN_QUESTION).kind != "answer"
-
-
 # The same, with the question closing the only sentence after a comma.
 CONTEXT_THEN_CLAUSE = ("the printer on the third floor still jams every morning and facilities say thursday, "
                        "how many countries are members of interpol?")
+RESCUED = [(CONTEXT_THEN_QUESTION, "question_sentence"), (CONTEXT_THEN_CLAUSE, "question_clause")]
 
 
-def test_a_question_clause_after_context_is_decided_alone(engine: Engine) -> None:
-    reply = engine.reply(CONTEXT_THEN_CLAUSE)
+@pytest.mark.parametrize(("text", "switch"), RESCUED)
+def test_a_question_after_context_is_decided_alone_when_the_whole_is_not_answered(engine: Engine, text: str,
+                                                                                  switch: str) -> None:
+    reply = engine.reply(text)
     assert (reply.kind, reply.intent, reply.language) == ("answer", "interpol.members", "en")
 
 
-def test_the_question_clause_rescue_follows_the_config(engine: Engine) -> None:
-    off = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching, "question_clause": False}))
-    assert off.reply(CONTEXT_THEN_CLAUSE).kind != "answer"
+@pytest.mark.parametrize(("text", "switch"), RESCUED)
+def test_each_question_rescue_follows_its_config(engine: Engine, text: str, switch: str) -> None:
+    off = Engine(replace(engine.knowledge, matching={**engine.knowledge.matching, switch: False}))
+    assert off.reply(text).kind != "answer"
 
 
 def test_a_question_clause_only_confirms_the_topic_the_whole_leaned_to(engine: Engine) -> None:
