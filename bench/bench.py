@@ -178,7 +178,9 @@ def engine_latency(engine: Engine, cases: list[Case], repeat: int) -> EngineRun:
         if isinstance(r, Exception):
             key = f"{type(r).__name__}: {r}"
             run.errors[key] = run.errors.get(key, 0) + 1
+    # As the server does once loaded (bot.serve.build): long-lived objects out of the collector's generations.
     gc.collect()
+    gc.freeze()
     for _ in range(repeat):
         for case in cases:
             t = clock()

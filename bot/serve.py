@@ -6,6 +6,7 @@ Socket Mode:              python -m bot run   (with SLACK_BOT_TOKEN and SLACK_AP
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -68,7 +69,12 @@ def configure_logging(level: str) -> None:
 def build(settings: Settings) -> tuple[Engine, Store]:
     engine = Engine.load(default_language=settings.default_language)
     engine.warm()
-    return engine, Store(settings.database_url)
+    store = Store(settings.database_url)
+    # What is loaded now lives as long as the process. Frozen out of the collector's generations, it is no longer
+    # walked by every full collection: a pause of about 10 ms every few thousand messages, measured on replies.
+    gc.collect()
+    gc.freeze()
+    return engine, store
 
 
 def wsgi_app() -> WebApp:

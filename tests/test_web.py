@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
@@ -137,12 +138,15 @@ def test_wsgi_app_builds_the_whole_app_from_the_environment(tmp_path, monkeypatc
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
     monkeypatch.setenv("LOG_LEVEL", "warning")
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    gc.unfreeze()
     web = serve.wsgi_app()
     try:
         assert call_wsgi(web, "GET", "/healthz").status == 200
         assert logging.getLogger().level == logging.WARNING
+        assert gc.get_freeze_count() > 0  # the loaded knowledge is out of the collector's way
     finally:
         web.close()
+        gc.unfreeze()
 
 
 @pytest.mark.parametrize(
