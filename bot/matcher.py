@@ -188,8 +188,11 @@ class Matcher:
         self.stems = sorted(df)
         self.vocabulary = sorted(spelled)  # whole words, for typo correction
         self._known_words = frozenset(spelled)
-        self._vocabulary_letters = _letter_table(self.vocabulary)
-        self._vocabulary_lengths = np.array([len(w) for w in self.vocabulary])
+        # The vocabulary by length too, so the words a typo's length can reach are one slice of the letter table.
+        lengths = np.array([len(w) for w in self.vocabulary])
+        self._by_length = np.argsort(lengths, kind="stable")
+        self._sorted_lengths = lengths[self._by_length]
+        self._vocabulary_letters = np.ascontiguousarray(_letter_table(self.vocabulary)[:, self._by_length])
         # Stem x intent table, so the lexical score is one vector product over the message's rows. Each cell is
         # the share of the intent's examples using the stem, relative to the intent that uses it most, raised to
         # `lexical_grading`: 0 gives 1 wherever the intent uses it at all, higher values favour typical words.
@@ -230,11 +233,17 @@ class Matcher:
         ratio = 200 * LCS / (both lengths), and two words share at most as many letters as their letter counts
         allow: an exact bound that rules out most of the vocabulary before rapidfuzz compares anything.
         """
+        n, cutoff = len(word), self.typo_cutoff
+        # Two words share at most the shorter one's letters: a length window first, then the letter bound on it.
+        first = np.searchsorted(self._sorted_lengths, math.ceil(cutoff * n / (200 - cutoff) - 1e-9), "left")
+        longest = math.floor(n * (200 - cutoff) / cutoff + 1e-9) if cutoff > 0 else n + int(self._sorted_lengths[-1])
+        last = np.searchsorted(self._sorted_lengths, longest, "right")
         mine = _letter_table([word])
         rows = np.flatnonzero(mine[:, 0])
-        shared = np.minimum(self._vocabulary_letters[rows], mine[rows]).sum(axis=0)
-        bound = 200 * shared / (self._vocabulary_lengths + len(word))
-        return np.flatnonzero(bound >= self.typo_cutoff - 1e-9)  # float rounding must never exclude a word
+        shared = np.minimum(self._vocabulary_letters[rows, first:last], mine[rows]).sum(axis=0)
+        bound = 200 * shared / (self._sorted_lengths[first:last] + n)
+        reachable = first + np.flatnonzero(bound >= cutoff - 1e-9)  # float rounding must never exclude a word
+        return np.sort(self._by_length[reachable])
 
     def _corrected(self, normalized: str) -> tuple[str, list[tuple[str | None, float]]]:
         """The typo-corrected text, and each topic word's stem (None if no intent knows it) and IDF weight."""
