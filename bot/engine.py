@@ -68,6 +68,7 @@ class Engine:
         self._closing = frozenset(i.id for i in knowledge.intents.values() if i.closing)
         self._question_rescue = bool(knowledge.matching.get("question_sentence", False))
         self._clause_rescue = bool(knowledge.matching.get("question_clause", False))
+        self._own_language_from = int(knowledge.matching.get("own_language_from_chars", 10**9))
 
     @classmethod
     def load(cls, paths: Paths | None = None, default_language: str | None = None) -> Engine:
@@ -89,10 +90,11 @@ class Engine:
         normalized = normalize(text)
         if not normalized:
             return self._fallback(self._no_text(locale).language, None, empty=True)
-        match = self.matcher.match(normalized)
         # The typo-corrected words are the better evidence: "graciaas" is Spanish once read as "gracias".
-        detection = self.detector.detect(text, match.text, locale)
+        corrected = self.matcher.corrected(normalized)
+        detection = self.detector.detect(text, corrected, locale)
         lang = detection.language
+        match = self.matcher.match(normalized, language=self._own_examples(corrected, detection))
         outcome_kind, chosen = self._outcome(text, normalized, match)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":
@@ -184,6 +186,15 @@ class Engine:
             if kind == "answer" and not self.knowledge.subject.other_named(normalized, alone.text):
                 return kind, chosen
         return None
+
+    def _own_examples(self, corrected: str, detection: Detection) -> str | None:
+        """The answered language whose examples alone a long message is compared with; None for all of them."""
+        # Long messages cost rapidfuzz twice as much (past 64 characters) and their language is never in doubt;
+        # short ones keep every language's examples, which help them ("interpol esta en lyon?").
+        if (len(corrected) < self._own_language_from or detection.reason not in ("vocabulary", "model")
+                or detection.detected not in self.languages):
+            return None
+        return detection.detected
 
     def _needed(self, intent_id: str) -> float:
         # Greetings and thanks are formulaic: a real one is close to an example, a loose match is chatter.

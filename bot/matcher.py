@@ -129,12 +129,13 @@ class Matcher:
                                                                                        reverse=True))) + r")\b")
                                 if self._phrases else None)
         self.intent_ids = list(knowledge.intents)
-        texts, owners = [], []
+        texts, owners, langs = [], [], []
         for i, intent in enumerate(knowledge.intents.values()):
-            for examples in intent.normalized.values():
+            for lang, examples in intent.normalized.items():
                 examples = [self.join_phrases(e) for e in examples]
                 texts.extend(examples)
                 owners.extend([i] * len(examples))
+                langs.extend([lang] * len(examples))
         self.texts = texts
         self.owners = np.asarray(owners)
         # Examples sorted by intent, so a per-intent maximum is one reduceat over the score row.
@@ -142,6 +143,13 @@ class Matcher:
         self._starts = np.searchsorted(self.owners[order], np.arange(len(self.intent_ids)))
         self._sorted_texts = [texts[i] for i in order]
         self._word_sorted_texts = [_sort_words(t) for t in self._sorted_texts]
+        # The same per answered language (every intent has examples in each: validated), for `match(language=)`.
+        self._views = {None: (self._sorted_texts, self._word_sorted_texts, self._starts)}
+        for code in knowledge.languages:
+            mine = [i for i in order if langs[i] == code]
+            plain = [texts[i] for i in mine]
+            self._views[code] = (plain, [_sort_words(t) for t in plain],
+                                 np.searchsorted(self.owners[mine], np.arange(len(self.intent_ids))))
         self._build_vocabulary(knowledge)
 
     def join_phrases(self, normalized: str) -> str:
@@ -245,6 +253,10 @@ class Matcher:
         reachable = first + np.flatnonzero(bound >= cutoff - 1e-9)  # float rounding must never exclude a word
         return np.sort(self._by_length[reachable])
 
+    def corrected(self, normalized: str) -> str:
+        """The message with phrases joined and typos corrected, as `match` scores it."""
+        return self._corrected(normalized)[0]
+
     def _corrected(self, normalized: str) -> tuple[str, list[tuple[str | None, float]]]:
         """The typo-corrected text, and each topic word's stem (None if no intent knows it) and IDF weight."""
         words = self.join_phrases(normalized).split()
@@ -275,10 +287,11 @@ class Matcher:
                                                   processor=None).max())
         return bound
 
-    def features(self, normalized: str, scorers: tuple[str, ...] | None = None) -> Features:
+    def features(self, normalized: str, scorers: tuple[str, ...] | None = None,
+                 language: str | None = None) -> Features:
         text, topic = self._corrected(normalized)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
-        fuzzy = self._fuzzy(text, names)
+        fuzzy = self._fuzzy(text, names, language)
         known = [(self._word_index[stem], weight) for stem, weight in topic if stem is not None]
         # Only the message's own rows of the stem-by-intent table: a few rows, not the whole vocabulary.
         hits = (np.array([w for _, w in known]) @ self._uses[[i for i, _ in known]] if known
@@ -293,38 +306,40 @@ class Matcher:
         unknown_count = sum(stem is None for stem, _ in topic)
         return Features(text, fuzzy, hits, known_weight, unknown_count)
 
-    def _fuzzy(self, text: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    def _fuzzy(self, text: str, names: tuple[str, ...], language: str | None = None) -> dict[str, np.ndarray]:
         """Best example score per intent for each scorer; all but the first on the helper thread when parallel."""
         later: dict[str, Future] = {}
         if self.parallel and len(names) > 1:
             try:
-                later = {name: _helper().submit(self._best_per_intent, text, name) for name in names[1:]}
+                later = {name: _helper().submit(self._best_per_intent, text, name, language) for name in names[1:]}
             except RuntimeError:  # the interpreter is exiting: a reply still in flight scores on its own thread
                 later = {}
-        fuzzy = {name: self._best_per_intent(text, name) for name in names if name not in later}
+        fuzzy = {name: self._best_per_intent(text, name, language) for name in names if name not in later}
         fuzzy.update((name, future.result()) for name, future in later.items())
         return {name: fuzzy[name] for name in names}
 
-    def _compared(self, text: str, name: str) -> tuple[str, list[str]]:
+    def _compared(self, text: str, name: str, language: str | None = None) -> tuple[str, list[str]]:
         """The message and the examples (in intent order) in the form scorer `name` compares them."""
+        plain, word_sorted, _ = self._views[language]
         if name in _PRESORTED:
-            return _sort_words(text), self._word_sorted_texts
-        return text, self._sorted_texts
+            return _sort_words(text), word_sorted
+        return text, plain
 
-    def _best_per_intent(self, text: str, name: str) -> np.ndarray:
-        query, choices = self._compared(text, name)
+    def _best_per_intent(self, text: str, name: str, language: str | None = None) -> np.ndarray:
+        query, choices = self._compared(text, name, language)
         row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
-        return np.maximum.reduceat(row, self._starts).astype(np.float64)
+        return np.maximum.reduceat(row, self._views[language][2]).astype(np.float64)
 
     def combine(self, f: Features) -> np.ndarray:
         lexical = f.lexical(self.unknown_weight * self.unknown_idf)
         score = sum(w * (lexical if name == "lexical" else f.fuzzy[name]) for name, w in self.weights.items())
         return score - self.unknown_penalty * (1 - f.known(self.unknown_weight * self.unknown_idf)) * 100
 
-    def match(self, normalized: str, limit: int = 5) -> Match:
+    def match(self, normalized: str, limit: int = 5, language: str | None = None) -> Match:
+        """The ranked intents; with `language`, the fuzzy scores compare only that language's examples."""
         if not normalized:
             return Match("", ())
-        f = self.features(normalized)
+        f = self.features(normalized, language=language)
         combined = self.combine(f)
         order = np.argsort(-combined)[:limit]
         ranked = tuple((self.intent_ids[i], round(float(combined[i]), 2)) for i in order)

@@ -11,6 +11,7 @@ from bot.engine import Engine
 from bot.knowledge import ROOT
 from bot.language import Detection
 from bot.matcher import Match
+from bot.normalize import normalize
 from bot.reply import Reply
 from bot.sources import squash
 from bot.subject import Subject
@@ -613,3 +614,21 @@ def test_context_closest_to_a_negative_example_is_not_rescued(engine: Engine) ->
     # "What is Interpol?" alone is a topic, but a negative example (notices) is closest to the whole message: the
     # rescue must not override the veto, or every near miss ending in a short question would get through.
     assert engine.reply("My cousin has a red notice against him. What is Interpol?").kind == "fallback"
+
+
+# --- long messages: their own language's examples only ------------------------------------------------------
+
+
+LONG_MESSAGE = "just joined the compliance team this week and a colleague told me to come and say hello to the bot, hi!"
+
+
+def test_a_long_message_is_compared_with_its_own_language_examples(engine: Engine) -> None:
+    normalized = normalize(LONG_MESSAGE)
+    own, every = engine.matcher.match(normalized, language="en"), engine.matcher.match(normalized)
+    assert own.ranked != every.ranked  # Spanish examples do score: leaving them out is visible
+    assert engine.reply(LONG_MESSAGE).candidates == own.ranked
+
+
+def test_a_short_message_is_compared_with_every_language_examples(engine: Engine) -> None:
+    text = "how is interpol financed"
+    assert engine.reply(text).candidates == engine.matcher.match(normalize(text)).ranked
