@@ -2,7 +2,7 @@
 
 It prints figures; it asserts nothing (the quality targets live in `python -m bot eval` and the tests).
 
-    .venv/bin/python bench/bench.py              # full run: about 20 min on 2 CPUs, 10 of them difflib's
+    .venv/bin/python bench/bench.py              # full run: about 17 min on 2 CPUs, 13 of them difflib's
     .venv/bin/python bench/bench.py --quick      # 1 timed pass, 1 load run, 1 case in 2: about 1 min
     .venv/bin/python bench/bench.py --repeat 10 --peers difflib,bm25
 
@@ -263,7 +263,7 @@ class DifflibPeer(Peer):
     """
 
     name = "difflib (SequenceMatcher.ratio)"
-    # About 0.15 s a message: its threshold is chosen on every 4th dev case, or the run takes 20 minutes more.
+    # 0.2-0.4 s a message: its threshold is chosen on every 4th dev case, or the run takes 20 minutes more.
     dev_stride = 4
 
     def fit(self, texts, intents):

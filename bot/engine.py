@@ -91,10 +91,10 @@ class Engine:
         if not normalized:
             return self._fallback(self._no_text(locale).language, None, empty=True)
         # The typo-corrected words are the better evidence: "graciaas" is Spanish once read as "gracias".
-        corrected = self.matcher.corrected(normalized)
-        detection = self.detector.detect(text, corrected, locale)
+        reading = self.matcher.read(normalized)
+        detection = self.detector.detect(text, reading.text, locale)
         lang = detection.language
-        match = self.matcher.match(normalized, language=self._own_examples(corrected, detection))
+        match = self.matcher.match(normalized, language=self._own_examples(reading.text, detection), reading=reading)
         outcome_kind, chosen = self._outcome(text, normalized, match)
         log.debug("matched", extra={"kind": outcome_kind, "ranked": match.ranked[:3], "lang": lang})
         if outcome_kind == "answer":

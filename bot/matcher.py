@@ -85,6 +85,14 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A normalised message as the matcher reads it, once: the language detector and `match` share it."""
+
+    text: str  # phrases joined, typos corrected
+    topic: list[tuple[str | None, float]]  # each topic word's stem (None if no intent knows it) and IDF weight
+
+
+@dataclass(frozen=True)
 class Features:
     """Per-intent evidence for one message, before weighting (the tuning script reads these)."""
 
@@ -253,9 +261,9 @@ class Matcher:
         reachable = first + np.flatnonzero(bound >= cutoff - 1e-9)  # float rounding must never exclude a word
         return np.sort(self._by_length[reachable])
 
-    def corrected(self, normalized: str) -> str:
+    def read(self, normalized: str) -> Reading:
         """The message with phrases joined and typos corrected, as `match` scores it."""
-        return self._corrected(normalized)[0]
+        return Reading(*self._corrected(normalized))
 
     def _corrected(self, normalized: str) -> tuple[str, list[tuple[str | None, float]]]:
         """The typo-corrected text, and each topic word's stem (None if no intent knows it) and IDF weight."""
@@ -288,8 +296,8 @@ class Matcher:
         return bound
 
     def features(self, normalized: str, scorers: tuple[str, ...] | None = None,
-                 language: str | None = None) -> Features:
-        text, topic = self._corrected(normalized)
+                 language: str | None = None, reading: Reading | None = None) -> Features:
+        text, topic = (reading.text, reading.topic) if reading else self._corrected(normalized)
         names = scorers if scorers is not None else tuple(k for k in self.weights if k in SCORERS)
         fuzzy = self._fuzzy(text, names, language)
         known = [(self._word_index[stem], weight) for stem, weight in topic if stem is not None]
@@ -335,11 +343,15 @@ class Matcher:
         score = sum(w * (lexical if name == "lexical" else f.fuzzy[name]) for name, w in self.weights.items())
         return score - self.unknown_penalty * (1 - f.known(self.unknown_weight * self.unknown_idf)) * 100
 
-    def match(self, normalized: str, limit: int = 5, language: str | None = None) -> Match:
-        """The ranked intents; with `language`, the fuzzy scores compare only that language's examples."""
+    def match(self, normalized: str, limit: int = 5, language: str | None = None,
+              reading: Reading | None = None) -> Match:
+        """The ranked intents; with `language`, the fuzzy scores compare only that language's examples.
+
+        `reading` is `read(normalized)` when the caller already has it: typo correction is not done twice.
+        """
         if not normalized:
             return Match("", ())
-        f = self.features(normalized, language=language)
+        f = self.features(normalized, language=language, reading=reading)
         combined = self.combine(f)
         order = np.argsort(-combined)[:limit]
         ranked = tuple((self.intent_ids[i], round(float(combined[i]), 2)) for i in order)

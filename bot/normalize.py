@@ -62,10 +62,9 @@ def clauses(text: str) -> list[str]:
 
 def last_clause_question(text: str) -> str | None:
     """The normalised last clause of a raw message that ends in a question, if the message has several clauses."""
-    stripped = strip_slack_markup(text).strip()
-    if not stripped.endswith("?"):
+    if not strip_slack_markup(text).rstrip().endswith("?"):
         return None
-    parts = [c for c in (_plain(part) for part in _CLAUSE_END.split(stripped)) if c]
+    parts = clauses(text)
     return parts[-1] if len(parts) >= 2 else None
 
 
