@@ -506,11 +506,6 @@ def main(argv: list[str] | None = None) -> int:
     test = evaluation.load_cases(evaluation.split_files("test"))[::sample]
     dev = evaluation.load_cases(evaluation.split_files("dev"))[::sample]
     run = engine_latency(engine, test, repeat)
-    # The engine scores its second scorer on a helper thread; the peers run on one. Time it both ways.
-    threaded = engine.matcher.parallel
-    engine.matcher.parallel = False
-    solo = engine_latency(engine, test, repeat) if threaded else run
-    engine.matcher.parallel = threaded
     memory.append(rss_line("after the engine latency runs"))
 
     print("## 2. Per-message latency, engine.reply(), test split\n")
@@ -518,14 +513,10 @@ def main(argv: list[str] | None = None) -> int:
           f" = {len(run.latencies_ns)} samples"
           f" (the warm-up's first message, in process: {ms(run.first_ns):.1f} ms)")
     groups = [("all", run.latencies_ns), *sorted(run.by_group_ns.items())]
-    if threaded:
-        groups.append(("one thread", solo.latencies_ns))
     for group, lat in groups:
         g = percentiles(lat)
         print(f"  {group:13} p50 {g['p50']:6.2f}  p90 {g['p90']:6.2f}  p99 {g['p99']:6.2f}"
               f"  max {g['max']:7.2f}  mean {g['mean']:6.2f} ms")
-    if threaded:
-        print("  (one thread: the same messages with both scorers on the calling thread, as the peers run)")
     if run.errors:
         print("  engine.reply() RAISED on some messages (timed anyway, judged as not answered):")
         for err, n in run.errors.items():
@@ -573,8 +564,6 @@ def main(argv: list[str] | None = None) -> int:
           + " | OOS rejection | near-miss rejection | p50 ms | p99 ms |")
     print("|---|" + "---:|" * (len(langs) + 4))
     print(table_row("our engine (rapidfuzz)", eng_test, run.latencies_ns, langs))
-    if threaded:
-        print(table_row("our engine, one thread", eng_test, solo.latencies_ns, langs))
     for r in results:
         print(table_row(r.name, r.test, r.latencies_ns, langs, r.error))
     print()

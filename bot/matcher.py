@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import math
-import os
 import re
-import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge
 from bot.normalize import normalize
+from bot.score_index import ScoreIndex
 
 SCORERS = {
     "ratio": fuzz.ratio,
@@ -29,37 +27,6 @@ _PRESORTED = frozenset({"token_sort_ratio"})
 
 def _sort_words(text: str) -> str:
     return " ".join(sorted(text.split()))
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _helper() -> ThreadPoolExecutor:
-    """One helper thread per process, made on first use."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matcher")
-        return _pool
-
-
-def _forget_helper() -> None:
-    # Threads do not survive a fork (gunicorn's workers): the child makes its own helper, and its own lock in
-    # case another thread held this one at the fork.
-    global _pool, _pool_lock
-    _pool, _pool_lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
-    os.register_at_fork(after_in_child=_forget_helper)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -117,7 +84,7 @@ class Features:
 class Matcher:
     """Built once from the knowledge; `match` is the hot path (a few cdist calls over all examples)."""
 
-    def __init__(self, knowledge: Knowledge, scoring: dict | None = None, parallel: bool | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, scoring: dict | None = None) -> None:
         params = scoring if scoring is not None else knowledge.matching.get("scoring", {})
         self.weights: dict[str, float] = dict(params.get("weights", {"ratio": 0.3, "token_set_ratio": 0.3,
                                                                        "lexical": 0.4}))
@@ -128,8 +95,6 @@ class Matcher:
         self.answer_words = bool(params.get("answer_words", False))
         self.lexical_grading = float(params.get("lexical_grading", 0.0))
         self.negatives_per_example = bool(params.get("negatives_per_example", False))
-        # rapidfuzz releases the GIL, so two scorers' passes run at once on a second CPU: same scores, sooner.
-        self.parallel = _cpus() > 1 if parallel is None else parallel
         # Answered languages' stopwords only: an understood language's ("war", "come", "chi") are topic words in ours.
         self.stopwords = frozenset().union(*(lang.stopwords for lang in knowledge.languages.values()))
         self._phrases = {k: v for lang in knowledge.languages.values() for k, v in lang.phrases.items()}
@@ -151,13 +116,11 @@ class Matcher:
         self._starts = np.searchsorted(self.owners[order], np.arange(len(self.intent_ids)))
         self._sorted_texts = [texts[i] for i in order]
         self._word_sorted_texts = [_sort_words(t) for t in self._sorted_texts]
-        # The same per answered language (every intent has examples in each: validated), for `match(language=)`.
-        self._views = {None: (self._sorted_texts, self._word_sorted_texts, self._starts)}
-        for code in knowledge.languages:
-            mine = [i for i in order if langs[i] == code]
-            plain = [texts[i] for i in mine]
-            self._views[code] = (plain, [_sort_words(t) for t in plain],
-                                 np.searchsorted(self.owners[mine], np.arange(len(self.intent_ids))))
+        # Each scorer's examples, ready for many messages (packed once where rapidfuzz can), in intent order and
+        # by language, for `match(language=)`: every intent has examples in each answered language (validated).
+        self._intent_of_example = self.owners[order]
+        self._language_of_example = [langs[i] for i in order]
+        self._indexes = {name: self._index(name) for name in self.weights if name in SCORERS}
         self._build_vocabulary(knowledge)
 
     def join_phrases(self, normalized: str) -> str:
@@ -290,8 +253,9 @@ class Matcher:
             if name not in SCORERS:
                 bound += weight * 100  # word evidence, at most 100
                 continue
-            query, choices = self._compared(text, name)
-            bound += weight * float(process.cdist([query], choices[examples], scorer=SCORERS[name],
+            query = _sort_words(text) if name in _PRESORTED else text
+            texts = self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
+            bound += weight * float(process.cdist([query], texts[examples], scorer=SCORERS[name],
                                                   processor=None).max())
         return bound
 
@@ -315,28 +279,17 @@ class Matcher:
         return Features(text, fuzzy, hits, known_weight, unknown_count)
 
     def _fuzzy(self, text: str, names: tuple[str, ...], language: str | None = None) -> dict[str, np.ndarray]:
-        """Best example score per intent for each scorer; all but the first on the helper thread when parallel."""
-        later: dict[str, Future] = {}
-        if self.parallel and len(names) > 1:
-            try:
-                later = {name: _helper().submit(self._best_per_intent, text, name, language) for name in names[1:]}
-            except RuntimeError:  # the interpreter is exiting: a reply still in flight scores on its own thread
-                later = {}
-        fuzzy = {name: self._best_per_intent(text, name, language) for name in names if name not in later}
-        fuzzy.update((name, future.result()) for name, future in later.items())
-        return {name: fuzzy[name] for name in names}
+        """Best example score per intent for each scorer."""
+        return {name: self._best_per_intent(text, name, language) for name in names}
 
-    def _compared(self, text: str, name: str, language: str | None = None) -> tuple[str, list[str]]:
-        """The message and the examples (in intent order) in the form scorer `name` compares them."""
-        plain, word_sorted, _ = self._views[language]
-        if name in _PRESORTED:
-            return _sort_words(text), word_sorted
-        return text, plain
+    def _index(self, name: str) -> ScoreIndex:
+        texts = self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
+        return ScoreIndex(texts, self._intent_of_example, self._language_of_example, SCORERS[name])
 
     def _best_per_intent(self, text: str, name: str, language: str | None = None) -> np.ndarray:
-        query, choices = self._compared(text, name, language)
-        row = process.cdist([query], choices, scorer=SCORERS[name], processor=None)[0]
-        return np.maximum.reduceat(row, self._views[language][2]).astype(np.float64)
+        if name not in self._indexes:  # a scorer the tuner asks about: built on first use
+            self._indexes[name] = self._index(name)
+        return self._indexes[name].best(_sort_words(text) if name in _PRESORTED else text, language)
 
     def combine(self, f: Features) -> np.ndarray:
         lexical = f.lexical(self.unknown_weight * self.unknown_idf)

@@ -1,4 +1,4 @@
-"""The matcher: its shortcuts (typo prefilter, helper thread) never change a score; configured phrases count."""
+"""The matcher: its shortcuts (typo prefilter, packed examples) never change a score; configured phrases count."""
 
 from __future__ import annotations
 
@@ -117,35 +117,40 @@ def test_out_of_scope_word_evidence_per_example_needs_one_example_to_use_the_wor
     assert alone.hits[oos] == pytest.approx(alone.known_weight)
 
 
-def test_scoring_on_a_helper_thread_gives_the_same_scores(matcher: Matcher, dev_texts: list[str]) -> None:
-    alone = Matcher(Engine.load().knowledge, parallel=False)
-    together = Matcher(Engine.load().knowledge, parallel=True)
-    assert together.parallel and not alone.parallel
-    for text in dev_texts:
-        a, b = alone.features(text), together.features(text)
-        assert list(a.fuzzy) == list(b.fuzzy) == ["ratio", "token_sort_ratio"]
-        for name in a.fuzzy:
-            np.testing.assert_array_equal(a.fuzzy[name], b.fuzzy[name])
-        assert alone.match(text) == together.match(text)
+def test_the_packed_examples_score_as_a_full_cdist_does(matcher: Matcher, dev_texts: list[str]) -> None:
+    """Each intent's best example score, for both scorers and every language's examples, to the bit."""
+    assert all(index.packed for index in matcher._indexes.values())  # or this compares the fallback with itself
+    for name in ("ratio", "token_sort_ratio"):
+        texts = matcher._word_sorted_texts if name == "token_sort_ratio" else matcher._sorted_texts
+        languages = np.array(matcher._language_of_example)
+        for language in (None, "en", "es"):
+            mine = np.flatnonzero(languages == language) if language else np.arange(len(texts))
+            starts = np.searchsorted(matcher._intent_of_example[mine], np.arange(len(matcher.intent_ids)))
+            for text in dev_texts:
+                query = " ".join(sorted(text.split())) if name == "token_sort_ratio" else text
+                row = process.cdist([query], [texts[i] for i in mine], scorer=fuzz.ratio, processor=None)[0]
+                np.testing.assert_array_equal(matcher._indexes[name].best(query, language),
+                                              np.maximum.reduceat(row, starts).astype(np.float64),
+                                              err_msg=f"{name} {language} {text!r}")
 
 
-def test_many_request_threads_share_the_helper(dev_texts: list[str]) -> None:
-    together = Matcher(Engine.load().knowledge, parallel=True)
-    expected = [together.match(t) for t in dev_texts]
+def test_many_request_threads_score_as_one(dev_texts: list[str]) -> None:
+    shared = Matcher(Engine.load().knowledge)
+    expected = [shared.match(t) for t in dev_texts]
     with ThreadPoolExecutor(8) as requests:  # as gunicorn's threads and Bolt's listener pool call it
-        assert list(requests.map(together.match, dev_texts)) == expected
+        assert list(requests.map(shared.match, dev_texts)) == expected
 
 
-def test_a_forked_worker_scores_on_its_own_helper(dev_texts: list[str]) -> None:
-    """gunicorn forks workers: a helper thread made before the fork does not exist in the child."""
-    together = Matcher(Engine.load().knowledge, parallel=True)
+def test_a_forked_worker_scores_with_the_examples_packed_before_the_fork(dev_texts: list[str]) -> None:
+    """gunicorn loads the app once and forks its workers: they share the parent's packed examples."""
+    shared = Matcher(Engine.load().knowledge)
     text = dev_texts[0]
-    expected = repr(together.match(text)).encode()  # the parent's helper now exists
+    expected = repr(shared.match(text)).encode()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: answer through the pipe, never return into pytest
         try:
-            os.write(write, repr(together.match(text)).encode())
+            os.write(write, repr(shared.match(text)).encode())
         finally:
             os._exit(0)
     os.close(write)
@@ -166,7 +171,7 @@ def test_a_reply_in_flight_while_the_process_exits_still_scores() -> None:
         "import threading, time\n"
         "from bot.matcher import Matcher\n"
         "from bot.knowledge import load_knowledge\n"
-        "m = Matcher(load_knowledge(), parallel=True)\n"
+        "m = Matcher(load_knowledge())\n"
         "def late():\n"
         "    time.sleep(0.5)  # by now the main thread has returned and the interpreter is shutting down\n"
         "    print(m.match('how is interpol funded').ranked[0][0], flush=True)\n"
