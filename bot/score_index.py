@@ -111,7 +111,7 @@ class _Packed:
 
 def _runs(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For group ids in ascending order: each distinct id and where its run starts."""
-    starts = np.flatnonzero(np.diff(groups, prepend=-1))
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else np.array([], dtype=np.intp)
     return groups[starts], starts
 
 
@@ -161,7 +161,8 @@ class _Rest:
 
     texts: np.ndarray  # an object array, so that a mask selects them
     lengths: np.ndarray
-    groups: np.ndarray
+    groups: np.ndarray  # each text's
+    runs: tuple[np.ndarray, np.ndarray]  # `_runs(groups)`
 
 
 class ScoreIndex:
@@ -186,7 +187,7 @@ class ScoreIndex:
             rest = np.flatnonzero((lengths > shorter) & ((labels == part) if part else True))
             rest_texts = np.empty(len(rest), dtype=object)
             rest_texts[:] = [texts[i] for i in rest]
-            self._rest[part] = _Rest(rest_texts, lengths[rest], groups[rest])
+            self._rest[part] = _Rest(rest_texts, lengths[rest], groups[rest], _runs(groups[rest]))
 
     def best(self, query: str, part: str | None = None) -> np.ndarray:
         """Each group's best score with the query over the part's texts (every part's when None), 0-100."""
@@ -201,13 +202,16 @@ class ScoreIndex:
                     scores = packer.scores(string)
                     _raise(best, groups, starts, scores if mine is None else scores[mine])
         rest = self._rest[part]
-        texts, groups = rest.texts, rest.groups
-        if self._bounded and len(texts):
+        if not len(rest.texts):
+            return best.astype(np.float64)
+        if self._bounded:
             # A text whose length caps it at its group's best so far can't change that best (the margin keeps
-            # float rounding on the safe side).
+            # float rounding on the safe side). The others score 0 here, which changes no group's best.
             n = len(query)
-            needed = 200.0 * np.minimum(rest.lengths, n) / (rest.lengths + n) + 1e-6 >= best[groups]
-            texts, groups = texts[needed], groups[needed]
-        if len(texts):
-            _raise(best, *_runs(groups), process.cdist([query], texts, scorer=self._scorer, processor=None)[0])
+            needed = 200.0 * np.minimum(rest.lengths, n) / (rest.lengths + n) + 1e-6 >= best[rest.groups]
+            scores = np.zeros(len(rest.texts), dtype=np.float32)
+            scores[needed] = process.cdist([query], rest.texts[needed], scorer=self._scorer, processor=None)[0]
+        else:
+            scores = process.cdist([query], rest.texts, scorer=self._scorer, processor=None)[0]
+        _raise(best, *rest.runs, scores)
         return best.astype(np.float64)
