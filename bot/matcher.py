@@ -116,10 +116,11 @@ class Matcher:
         self._starts = np.searchsorted(self.owners[order], np.arange(len(self.intent_ids)))
         self._sorted_texts = [texts[i] for i in order]
         self._word_sorted_texts = [_sort_words(t) for t in self._sorted_texts]
-        # Each scorer's examples, ready for many messages (packed once where rapidfuzz can), in intent order and
-        # by language, for `match(language=)`: every intent has examples in each answered language (validated).
+        # Each scorer's examples, ready for many messages (packed once where rapidfuzz can), in intent order, and
+        # each answered language's own, for `match(language=)`: every intent has examples in each (validated).
         self._intent_of_example = self.owners[order]
-        self._language_of_example = [langs[i] for i in order]
+        by_language = np.asarray(langs)[order]
+        self._views = {code: by_language == code for code in knowledge.languages}
         self._indexes = {name: self._index(name) for name in self.weights if name in SCORERS}
         self._build_vocabulary(knowledge)
 
@@ -284,7 +285,7 @@ class Matcher:
 
     def _index(self, name: str) -> ScoreIndex:
         texts = self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
-        return ScoreIndex(texts, self._intent_of_example, self._language_of_example, SCORERS[name])
+        return ScoreIndex(texts, self._intent_of_example, self._views, SCORERS[name])
 
     def _best_per_intent(self, text: str, name: str, language: str | None = None) -> np.ndarray:
         if name not in self._indexes:  # a scorer the tuner asks about: built on first use

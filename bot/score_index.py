@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,7 +83,7 @@ class _Packed:
     """One multi-string scorer over texts of at most 64 characters, built once, and how its texts group."""
 
     def __init__(self, scorer: _Scorer, kwargs: _Kwargs, texts: list[str], groups: np.ndarray,
-                 parts: np.ndarray) -> None:
+                 views: dict[Hashable, np.ndarray]) -> None:
         made = [_string(text) for text in texts]  # alive until packed: rapidfuzz copies what it needs
         strings = (_String * len(texts))(*made)
         self._func = _ScorerFunc()
@@ -92,11 +93,11 @@ class _Packed:
         self._call = _CallF64(self._func.call)
         self._self = ctypes.byref(self._func)
         self.size = len(texts)
-        # Its texts keep the index's order, so groups ascend. Per part, which of its scores belong to it.
-        self.runs: dict[str | None, tuple[np.ndarray | None, np.ndarray, np.ndarray]] = {None: (None, *_runs(groups))}
-        for part in np.unique(parts):
-            mine = np.flatnonzero(parts == part)
-            self.runs[str(part)] = (mine, *_runs(groups[mine]))
+        # Its texts keep the index's order, so groups ascend. Per view, which of its scores belong to it (None: all).
+        self.runs: dict[Hashable, tuple[np.ndarray | None, np.ndarray, np.ndarray]] = {}
+        for key, chosen in views.items():
+            mine = None if chosen.all() else np.flatnonzero(chosen)
+            self.runs[key] = (mine, *_runs(groups if mine is None else groups[mine]))
         # rapidfuzz writes whole vectors of results: room for one more vector of the narrowest lanes.
         self._room = self.size + 64
         # Not at exit: a listener thread may still be scoring then, and the OS takes the memory back anyway.
@@ -138,16 +139,17 @@ def _multi_string(scorer_function: object) -> tuple[_Scorer, _Kwargs] | None:
     return scorer, kwargs
 
 
-def _pack(native: tuple[_Scorer, _Kwargs], texts: list[str], groups: np.ndarray, labels: np.ndarray,
+def _pack(native: tuple[_Scorer, _Kwargs], texts: list[str], groups: np.ndarray, views: dict[Hashable, np.ndarray],
           lengths: np.ndarray) -> list[_Packed]:
-    """One packed scorer per lane width over every part: a part's scores are a slice of each call's result, and one
-    call over all parts costs less than one per part. Empty if rapidfuzz fails: `cdist` then compares every text."""
+    """One packed scorer per lane width over every text: a view's scores are a slice of each call's result, and one
+    call over all costs less than one per view. Empty if rapidfuzz fails: `cdist` then compares every text."""
     packers, shorter = [], 0
     try:
         for lane in _LANE_LENGTHS:
             positions = np.flatnonzero((lengths > shorter) & (lengths <= lane))
             if len(positions):
-                packers.append(_Packed(*native, [texts[i] for i in positions], groups[positions], labels[positions]))
+                packers.append(_Packed(*native, [texts[i] for i in positions], groups[positions],
+                                       {key: chosen[positions] for key, chosen in views.items()}))
             shorter = lane
     except (RuntimeError, MemoryError, ValueError) as error:
         log.warning("score_index.unpacked", extra={"reason": str(error)})
@@ -166,42 +168,44 @@ class _Rest:
 
 
 class ScoreIndex:
-    """Texts one scorer compares a message with, in groups (intents) and parts (languages); `best` is the hot path."""
+    """Texts one scorer compares a message with, in groups (intents), seen whole or through views (subsets chosen at
+    load, such as one language's texts); `best` is the hot path."""
 
-    def __init__(self, texts: list[str], groups: np.ndarray, parts: list[str], scorer=fuzz.ratio,
-                 packed: bool = True) -> None:
-        """`groups` is each text's group id, ascending; `parts` each text's part."""
+    def __init__(self, texts: list[str], groups: np.ndarray, views: dict[Hashable, np.ndarray] | None = None,
+                 scorer=fuzz.ratio, packed: bool = True) -> None:
+        """`groups` is each text's group id, ascending; `views` a boolean mask over the texts per key. The view
+        None, every text, is always there."""
         self.texts = texts
         self.size = int(groups.max()) + 1 if len(groups) else 0
         self._scorer = scorer
         # ratio <= 200 * shorter / (sum of lengths), all in common: for ratio, a length bound skips texts.
         self._bounded = scorer is fuzz.ratio
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
-        labels = np.asarray(parts)
+        views = {None: np.ones(len(texts), dtype=bool), **(views or {})}
         native = _multi_string(scorer) if packed else None
-        self._packed = _pack(native, texts, groups, labels, lengths) if native else []
+        self._packed = _pack(native, texts, groups, views, lengths) if native else []
         self.packed = bool(self._packed)
         shorter = _LANE_LENGTHS[-1] if self.packed else 0
-        self._rest: dict[str | None, _Rest] = {}
-        for part in (None, *dict.fromkeys(parts)):
-            rest = np.flatnonzero((lengths > shorter) & ((labels == part) if part else True))
+        self._rest: dict[Hashable, _Rest] = {}
+        for key, chosen in views.items():
+            rest = np.flatnonzero((lengths > shorter) & chosen)
             rest_texts = np.empty(len(rest), dtype=object)
             rest_texts[:] = [texts[i] for i in rest]
-            self._rest[part] = _Rest(rest_texts, lengths[rest], groups[rest], _runs(groups[rest]))
+            self._rest[key] = _Rest(rest_texts, lengths[rest], groups[rest], _runs(groups[rest]))
 
-    def best(self, query: str, part: str | None = None) -> np.ndarray:
-        """Each group's best score with the query over the part's texts (every part's when None), 0-100."""
+    def best(self, query: str, view: Hashable = None) -> np.ndarray:
+        """Each group's best score with the query over the view's texts (every text for None), 0-100."""
         # Scores are >= 0, so zero is below any text's. float32, as cdist's rows are: the packed scorer's doubles
         # round to the very same values.
         best = np.zeros(self.size, dtype=np.float32)
         if self._packed:
             string = ctypes.byref(_string(query))
             for packer in self._packed:
-                mine, groups, starts = packer.runs[part]
+                mine, groups, starts = packer.runs[view]
                 if len(starts):
                     scores = packer.scores(string)
                     _raise(best, groups, starts, scores if mine is None else scores[mine])
-        rest = self._rest[part]
+        rest = self._rest[view]
         if not len(rest.texts):
             return best.astype(np.float64)
         if self._bounded:

@@ -122,9 +122,8 @@ def test_the_packed_examples_score_as_a_full_cdist_does(matcher: Matcher, dev_te
     assert all(index.packed for index in matcher._indexes.values())  # or this compares the fallback with itself
     for name in ("ratio", "token_sort_ratio"):
         texts = matcher._word_sorted_texts if name == "token_sort_ratio" else matcher._sorted_texts
-        languages = np.array(matcher._language_of_example)
         for language in (None, "en", "es"):
-            mine = np.flatnonzero(languages == language) if language else np.arange(len(texts))
+            mine = np.flatnonzero(matcher._views[language]) if language else np.arange(len(texts))
             starts = np.searchsorted(matcher._intent_of_example[mine], np.arange(len(matcher.intent_ids)))
             for text in dev_texts:
                 query = " ".join(sorted(text.split())) if name == "token_sort_ratio" else text
