@@ -98,7 +98,7 @@ class _Packed:
         for key, chosen in views.items():
             mine = None if chosen.all() else np.flatnonzero(chosen)
             self.runs[key] = (mine, *_runs(groups if mine is None else groups[mine]))
-        # rapidfuzz writes whole vectors of results: room for one more vector of the narrowest lanes.
+        # rapidfuzz writes whole vectors of results (up to 32 lanes each): room for one more.
         self._room = self.size + 64
         # Not at exit: a listener thread may still be scoring then, and the OS takes the memory back anyway.
         weakref.finalize(self, _Dtor(self._func.dtor), self._self).atexit = False
@@ -175,7 +175,6 @@ class ScoreIndex:
                  scorer=fuzz.ratio, packed: bool = True) -> None:
         """`groups` is each text's group id, ascending; `views` a boolean mask over the texts per key. The view
         None, every text, is always there."""
-        self.texts = texts
         self.size = int(groups.max()) + 1 if len(groups) else 0
         self._scorer = scorer
         # ratio <= 200 * shorter / (sum of lengths), all in common: for ratio, a length bound skips texts.
