@@ -87,6 +87,11 @@ class LanguageDetector:
         total = sum(mine.values())
         return ({lang: p / total for lang, p in mine.items()} if total else {}), top, float(top_p)
 
+    def _borrowed_words(self, code: str, words: list[str]) -> int:
+        """How many of the words an understood language borrows from an answered one (0 for an answered one)."""
+        borrowed = self._borrowed.get(code, ())
+        return sum(w in borrowed for w in words)
+
     def _settled(self, words: list[str], votes: dict[str, float], say: float) -> str | None:
         """The language the words alone decide, whatever the model would say; None if the model could matter.
 
@@ -98,8 +103,7 @@ class LanguageDetector:
         if not words:
             return None
         leader = max(votes, key=votes.__getitem__)
-        rivals = [votes[code] + say + (sum(w in self._borrowed[code] for w in words)
-                                        if code in self._borrowed and votes[code] else 0)
+        rivals = [votes[code] + say + (self._borrowed_words(code, words) if votes[code] else 0)
                   for code in votes if code != leader]
         lead = votes[leader] - max(rivals, default=0.0)
         if lead >= self.min_lead and lead > 0 and votes[leader] >= self.foreign_max_share * len(words):
@@ -120,7 +124,7 @@ class LanguageDetector:
             return Detection(settled if settled in self.answered else self.default, settled, "vocabulary")
         model, guess, confidence = self._model_votes(raw) if words else ({}, None, 0.0)
         if guess in self._borrowed and votes[guess]:
-            votes[guess] += sum(w in self._borrowed[guess] for w in words)
+            votes[guess] += self._borrowed_words(guess, words)
         evidence = max(votes.values(), default=0.0)
         for code, p in model.items():
             votes[code] += say * p

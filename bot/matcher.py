@@ -254,10 +254,8 @@ class Matcher:
             if name not in SCORERS:
                 bound += weight * 100  # word evidence, at most 100
                 continue
-            query = _sort_words(text) if name in _PRESORTED else text
-            texts = self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
-            bound += weight * float(process.cdist([query], texts[examples], scorer=SCORERS[name],
-                                                  processor=None).max())
+            bound += weight * float(process.cdist([self._query(text, name)], self._examples(name)[examples],
+                                                  scorer=SCORERS[name], processor=None).max())
         return bound
 
     def features(self, normalized: str, scorers: tuple[str, ...] | None = None,
@@ -283,14 +281,22 @@ class Matcher:
         """Best example score per intent for each scorer."""
         return {name: self._best_per_intent(text, name, language) for name in names}
 
+    @staticmethod
+    def _query(text: str, name: str) -> str:
+        """The message in the form scorer `name` compares it."""
+        return _sort_words(text) if name in _PRESORTED else text
+
+    def _examples(self, name: str) -> list[str]:
+        """The examples, in intent order, in the form scorer `name` compares them."""
+        return self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
+
     def _index(self, name: str) -> ScoreIndex:
-        texts = self._word_sorted_texts if name in _PRESORTED else self._sorted_texts
-        return ScoreIndex(texts, self._intent_of_example, self._views, SCORERS[name])
+        return ScoreIndex(self._examples(name), self._intent_of_example, self._views, SCORERS[name])
 
     def _best_per_intent(self, text: str, name: str, language: str | None = None) -> np.ndarray:
         if name not in self._indexes:  # a scorer the tuner asks about: built on first use
             self._indexes[name] = self._index(name)
-        return self._indexes[name].best(_sort_words(text) if name in _PRESORTED else text, language)
+        return self._indexes[name].best(self._query(text, name), language)
 
     def combine(self, f: Features) -> np.ndarray:
         lexical = f.lexical(self.unknown_weight * self.unknown_idf)
